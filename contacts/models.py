@@ -1,0 +1,159 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from accounts.models import Workspace, WorkspaceQuerySet
+from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_KEYS, STATES, FieldType
+
+field_key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,49}$",
+    "Use lowercase letters, digits and underscores, starting with a letter.",
+)
+
+
+class Field(models.Model):
+    """One entry of a workspace's field catalogue: what a contact can hold."""
+
+    Type = models.TextChoices("Type", [(v, label) for v, label in FieldType.CHOICES])
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="fields")
+    key = models.CharField(max_length=50, validators=[field_key_validator])
+    label = models.CharField(max_length=100)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    choices = models.JSONField(default=list, blank=True)
+    mandatory = models.BooleanField(default=False)
+    special = models.BooleanField(
+        default=False, help_text="Computed by Plezi: read-only, only ever sent to the CRM."
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="unique_field_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_standard(self) -> bool:
+        """Standard fields are columns of Contact; the others live in `custom`."""
+        return self.key in STANDARD_KEYS
+
+
+class Contact(models.Model):
+    """A person in Plezi, identified by email within the workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    # Stored lower-cased (see `contacts.values.normalise_email`); the constraint
+    # below also holds for rows written around the services.
+    email = models.EmailField(max_length=254)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    mobile = models.CharField(max_length=30, blank=True)
+    job_title = models.CharField(max_length=100, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    lead_source = models.CharField(max_length=100, blank=True)
+    email_opt_out = models.BooleanField(default=False)
+    behaviour_score = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_BEHAVIOUR_SCORE)]
+    )
+    state = models.CharField(max_length=20, default=STATES[0], choices=[(s, s) for s in STATES])
+    custom = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "workspace", Lower("email"), name="unique_contact_email_per_workspace"
+            ),
+        ]
+        indexes = [
+            # The sync selects "changed since" per workspace.
+            models.Index(fields=["workspace", "updated_at"], name="contact_ws_updated"),
+            # Upserts look contacts up by their (already lower-cased) email.
+            models.Index(fields=["workspace", "email"], name="contact_ws_email"),
+            models.Index(fields=["workspace", "last_name"], name="contact_ws_last_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "contacts:detail", kwargs={"workspace_slug": self.workspace.slug, "pk": self.pk}
+        )
+
+    @property
+    def plezi_url(self) -> str:
+        """The absolute link a sales rep follows from Zoho to this record."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.first_name, self.last_name] if p)
+
+    def value(self, key: str):
+        """The value of field `key`, standard column or custom."""
+        if key in STANDARD_KEYS:
+            return getattr(self, key)
+        return self.custom.get(key)
+
+    def set_value(self, key: str, value) -> None:
+        if key in STANDARD_KEYS:
+            setattr(self, key, _column_value(self, key, value))
+        elif value in (None, "", []):
+            self.custom.pop(key, None)
+        else:
+            self.custom[key] = value
+
+
+def _column_value(contact: Contact, key: str, value):
+    """Columns hold blanks as their empty default rather than NULL."""
+    if value is not None:
+        return value
+    return contact._meta.get_field(key).get_default()
+
+
+def _new_form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Form(models.Model):
+    """A public Plezi form: visitors fill it in without logging in."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="forms")
+    name = models.CharField(max_length=100)
+    fields = models.ManyToManyField(Field, related_name="forms")
+    token = models.CharField(max_length=40, unique=True, default=_new_form_token, editable=False)
+    thank_you_message = models.CharField(
+        max_length=300, default="Thank you! We will be in touch soon."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_public_url(self) -> str:
+        return reverse("contacts:public_form", kwargs={"token": self.token})

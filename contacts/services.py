@@ -1,0 +1,213 @@
+"""Every write to the Plezi contact store goes through these functions."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Workspace
+from contacts.catalogue import STANDARD_FIELDS
+from contacts.models import Contact, Field, Form
+from contacts.selectors import fields_by_key
+from contacts.signals import contact_submitted
+from contacts.values import clean_values, normalise_email
+
+CHUNK_SIZE = 1000
+
+
+def field_catalogue_seed(*, workspace: Workspace) -> None:
+    """Give a new workspace the standard fields (idempotent)."""
+    existing = set(Field.objects.for_workspace(workspace).values_list("key", flat=True))
+    Field.objects.bulk_create(
+        Field(
+            workspace=workspace,
+            key=spec.key,
+            label=spec.label,
+            type=spec.type,
+            choices=list(spec.choices),
+            mandatory=spec.mandatory,
+            special=spec.special,
+            position=position,
+        )
+        for position, spec in enumerate(STANDARD_FIELDS)
+        if spec.key not in existing
+    )
+
+
+@transaction.atomic
+def field_create(
+    *, workspace: Workspace, key: str, label: str, type: str, choices: list[str] | None = None
+) -> Field:
+    """Add a custom field at the end of the catalogue (new fields always go last)."""
+    last = Field.objects.for_workspace(workspace).aggregate(last=Max("position"))["last"]
+    field = Field(
+        workspace=workspace,
+        key=key,
+        label=label,
+        type=type,
+        choices=choices or [],
+        position=(last or 0) + 1,
+    )
+    field.full_clean()
+    field.save()
+    return field
+
+
+@dataclass
+class UpsertReport:
+    """What an upsert did: counts, and the rows it refused with the reason."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.errors)
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} failed={self.failed}"
+        )
+
+
+def contacts_upsert(*, workspace: Workspace, rows: Iterable[tuple[int, dict]]) -> UpsertReport:
+    """Create or update contacts by email from (row number, raw values) pairs.
+
+    Values are validated by field type; a row with any invalid value is
+    refused whole and reported with its number. Blank values never erase what
+    is stored. Rows are written in bulk, a chunk at a time.
+    """
+    fields = fields_by_key(workspace)
+    report = UpsertReport()
+    for chunk in _chunks(rows, CHUNK_SIZE):
+        cleaned = []
+        for number, raw in chunk:
+            try:
+                cleaned.append(_clean_row(fields, raw))
+            except ValidationError as error:
+                report.errors.append((number, "; ".join(error.messages)))
+        for _, created, changed in contacts_write(workspace=workspace, rows=cleaned):
+            if created:
+                report.created += 1
+            elif changed:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    return report
+
+
+def _clean_row(fields: dict[str, Field], raw: dict) -> dict:
+    email = normalise_email(raw.get("email") or "") if raw.get("email") else None
+    if email is None:
+        raise ValidationError("email is missing: every contact needs an email address.")
+    values, errors = clean_values(fields, raw)
+    if errors:
+        raise ValidationError(list(errors.values()))
+    values["email"] = email
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def contacts_write(*, workspace: Workspace, rows: list[dict]) -> list[tuple[Contact, bool, bool]]:
+    """Write cleaned rows (email + non-blank values) in bulk: (contact, created, changed).
+
+    A concurrent writer may insert the same email between our read and our
+    insert; the unique constraint refuses it and we simply read again.
+    """
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _write_once(workspace, rows)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _write_once(workspace: Workspace, rows: list[dict]) -> list[tuple[Contact, bool, bool]]:
+    merged: dict[str, dict] = {}
+    for row in rows:  # the same email twice in a chunk: later values win
+        merged.setdefault(row["email"], {}).update(row)
+    existing = {
+        c.email: c
+        for c in Contact.objects.for_workspace(workspace)
+        .filter(email__in=list(merged))
+        .select_for_update()
+    }
+    now = timezone.now()
+    results, new, changed_contacts, touched = [], [], [], {"updated_at"}
+    for email, values in merged.items():
+        contact = existing.get(email)
+        created = contact is None
+        if created:
+            contact = Contact(workspace=workspace, email=email, created_at=now)
+        changed = [key for key, value in values.items() if contact.value(key) != value]
+        for key in changed:
+            contact.set_value(key, values[key])
+        contact.updated_at = now
+        if created:
+            new.append(contact)
+        elif changed:
+            changed_contacts.append(contact)
+            touched.update("custom" if key not in _COLUMNS else key for key in changed)
+        results.append((contact, created, bool(changed)))
+    Contact.objects.bulk_create(new, batch_size=500)
+    if changed_contacts:
+        Contact.objects.bulk_update(changed_contacts, sorted(touched), batch_size=500)
+    return results
+
+
+_COLUMNS = {f.key for f in STANDARD_FIELDS}
+
+
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@transaction.atomic
+def contact_save(*, workspace: Workspace, values: dict, contact: Contact | None = None) -> Contact:
+    """Create or edit one contact from a form's cleaned values (blanks erase here)."""
+    contact = contact or Contact(workspace=workspace)
+    for key, value in values.items():
+        contact.set_value(key, value)
+    contact.email = normalise_email(contact.email)
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact) -> None:
+    contact.delete()
+
+
+@transaction.atomic
+def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
+    """Create or update the contact a public form describes; announce it after commit.
+
+    Raises ValidationError (a dict of field errors) and writes nothing when any
+    answer is invalid. Blank answers keep what is stored; unknown keys are ignored.
+    """
+    fields = {f.key: f for f in form.fields.all()}
+    fields.setdefault("email", Field.objects.for_workspace(form.workspace).get(key="email"))
+    raw = {key: data.get(key) for key in fields}
+    values, errors = clean_values(fields, raw)
+    if not values.get("email") and "email" not in errors:
+        errors["email"] = "Please give your email address."
+    if errors:
+        raise ValidationError(errors)
+    row = {key: value for key, value in values.items() if value is not None}
+    [(contact, created, _)] = contacts_write(workspace=form.workspace, rows=[row])
+    transaction.on_commit(
+        lambda: contact_submitted.send(
+            sender=Form, contact_id=contact.pk, workspace_id=form.workspace_id
+        )
+    )
+    return contact, created

@@ -1,0 +1,169 @@
+"""Validating and normalising field values: one set of rules for every write path.
+
+Forms, CSV import, public forms and the sync all call `clean_value`, so a
+value that is refused in one place is refused everywhere, with the same words.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_FIELDS, FieldType
+from contacts.models import Field
+
+BLANK = (None, "", [])
+TEXT_MAX = 255
+LONG_TEXT_MAX = 10_000
+_PHONE = re.compile(r"^[0-9+().\-\s/x]{3,30}$")
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+_MAX_LENGTHS = {f.key: f.max_length for f in STANDARD_FIELDS}
+
+
+def normalise_email(raw: str) -> str:
+    """Emails identify contacts case-insensitively; we store them lower-cased."""
+    email = (raw or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(f"“{raw}” is not a valid email address.") from None
+    return email
+
+
+def clean_value(field: Field, raw):
+    """The stored form of `raw` for `field`, or ValidationError saying what is wrong.
+
+    Blank input (None, "", []) returns None: "no value". Callers decide whether
+    a blank erases (forms) or is ignored (CSV, public forms).
+    """
+    if isinstance(raw, str):
+        raw = raw.strip()
+    if raw in BLANK:
+        return None
+    cleaner = _CLEANERS[field.type]
+    return cleaner(field, raw)
+
+
+def max_length(field: Field) -> int:
+    if field.key in _MAX_LENGTHS:
+        return _MAX_LENGTHS[field.key]
+    return LONG_TEXT_MAX if field.type == FieldType.LONG_TEXT else TEXT_MAX
+
+
+def _text(field: Field, raw) -> str:
+    value = str(raw)
+    limit = max_length(field)
+    if len(value) > limit:
+        raise ValidationError(f"{field.label}: at most {limit} characters (got {len(value)}).")
+    return value
+
+
+def _email(field: Field, raw) -> str:
+    try:
+        return normalise_email(str(raw))
+    except ValidationError as error:
+        raise ValidationError(f"{field.label}: {error.messages[0]}") from None
+
+
+def _phone(field: Field, raw) -> str:
+    value = str(raw)
+    if not _PHONE.match(value):
+        raise ValidationError(
+            f"{field.label}: “{value}” is not a phone number (digits, spaces, + - ( ) only)."
+        )
+    return value
+
+
+def _url(field: Field, raw) -> str:
+    value = str(raw)
+    candidate = value if "://" in value else f"https://{value}"
+    try:
+        URLValidator(schemes=["http", "https"])(candidate)
+    except ValidationError:
+        raise ValidationError(f"{field.label}: “{value}” is not a web address.") from None
+    return _text(field, value)
+
+
+def _number(field: Field, raw):
+    try:
+        number = Decimal(str(raw).replace(",", ".")) if not isinstance(raw, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationError(f"{field.label}: “{raw}” is not a number.")
+    if field.key == "behaviour_score":
+        if number != number.to_integral_value() or not 0 <= number <= MAX_BEHAVIOUR_SCORE:
+            raise ValidationError(
+                f"{field.label}: a whole number from 0 to {MAX_BEHAVIOUR_SCORE} (got {raw})."
+            )
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _choice(field: Field, raw) -> str:
+    value = str(raw)
+    canonical = {c.casefold(): c for c in field.choices}
+    if value.casefold() not in canonical:
+        raise ValidationError(
+            f"{field.label}: “{value}” is not one of the choices ({', '.join(field.choices)})."
+        )
+    return canonical[value.casefold()]
+
+
+def _multi_choice(field: Field, raw) -> list[str]:
+    items = raw if isinstance(raw, list) else str(raw).split(";")
+    values = [_choice(field, item.strip()) for item in items if str(item).strip()]
+    return list(dict.fromkeys(values)) or None
+
+
+def _date(field: Field, raw) -> str:
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(raw)).isoformat()
+    except ValueError:
+        raise ValidationError(f"{field.label}: “{raw}” is not a date (YYYY-MM-DD).") from None
+
+
+def _boolean(field: Field, raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ValidationError(f"{field.label}: “{raw}” is not yes or no.")
+
+
+_CLEANERS = {
+    FieldType.TEXT: _text,
+    FieldType.LONG_TEXT: _text,
+    FieldType.EMAIL: _email,
+    FieldType.PHONE: _phone,
+    FieldType.URL: _url,
+    FieldType.NUMBER: _number,
+    FieldType.CHOICE: _choice,
+    FieldType.MULTI_CHOICE: _multi_choice,
+    FieldType.DATE: _date,
+    FieldType.BOOLEAN: _boolean,
+}
+
+
+def clean_values(fields: dict[str, Field], raw: dict) -> tuple[dict, dict[str, str]]:
+    """Clean every known key of `raw`; unknown keys are ignored.
+
+    Returns (cleaned values, {key: error message}).
+    """
+    cleaned, errors = {}, {}
+    for key, value in raw.items():
+        field = fields.get(key)
+        if field is None:
+            continue
+        try:
+            cleaned[key] = clean_value(field, value)
+        except ValidationError as error:
+            errors[key] = error.messages[0]
+    return cleaned, errors
