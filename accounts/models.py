@@ -15,12 +15,24 @@ class Workspace(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The seed: after a settings change (configuration, a field, a direction)
+    # a manual synchronisation is needed. We remember the change and when the
+    # last full resync ran, and show a banner until one has run since.
+    settings_changed_at = models.DateTimeField(null=True, blank=True)
+    settings_change = models.CharField(max_length=100, blank=True)
+    resynced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def needs_resync(self) -> bool:
+        if self.settings_changed_at is None:
+            return False
+        return self.resynced_at is None or self.resynced_at < self.settings_changed_at
 
 
 class Membership(models.Model):

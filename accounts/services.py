@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Workspace
 from accounts.signals import workspace_created
@@ -37,3 +38,18 @@ def user_ensure(*, email: str, password: str | None) -> tuple[AbstractBaseUser, 
         user.set_password(password) if password else user.set_unusable_password()
         user.save(update_fields=["password"])
     return user, created
+
+
+def workspace_mark_settings_changed(*, workspace: Workspace, change: str) -> None:
+    """Remember that `change` (e.g. "Mapping changed") calls for a full resync."""
+    workspace.settings_changed_at = timezone.now()
+    workspace.settings_change = change
+    Workspace.objects.filter(pk=workspace.pk).update(
+        settings_changed_at=workspace.settings_changed_at, settings_change=change
+    )
+
+
+def workspace_mark_resynced(*, workspace: Workspace, at) -> None:
+    """A full resync that started at `at` finished: the banner goes away."""
+    workspace.resynced_at = at
+    Workspace.objects.filter(pk=workspace.pk).update(resynced_at=at)
