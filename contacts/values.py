@@ -94,11 +94,11 @@ def _number(field: Field, raw):
         number = None
     if number is None or not number.is_finite():
         raise ValidationError(f"{field.label}: “{raw}” is not a number.")
-    if field.key == "behaviour_score":
-        if number != number.to_integral_value() or not 0 <= number <= MAX_BEHAVIOUR_SCORE:
-            raise ValidationError(
-                f"{field.label}: a whole number from 0 to {MAX_BEHAVIOUR_SCORE} (got {raw})."
-            )
+    whole = number == number.to_integral_value()
+    if field.key == "behaviour_score" and not (whole and 0 <= number <= MAX_BEHAVIOUR_SCORE):
+        raise ValidationError(
+            f"{field.label}: a whole number from 0 to {MAX_BEHAVIOUR_SCORE} (got {raw})."
+        )
     return int(number) if number == number.to_integral_value() else float(number)
 
 
