@@ -18,12 +18,10 @@ field_key_validator = RegexValidator(
 class Field(models.Model):
     """One entry of a workspace's field catalogue: what a contact can hold."""
 
-    Type = models.TextChoices("Type", [(v, label) for v, label in FieldType.CHOICES])
-
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="fields")
     key = models.CharField(max_length=50, validators=[field_key_validator])
     label = models.CharField(max_length=100)
-    type = models.CharField(max_length=20, choices=Type.choices)
+    type = models.CharField(max_length=20, choices=FieldType.CHOICES)
     choices = models.JSONField(default=list, blank=True)
     mandatory = models.BooleanField(default=False)
     special = models.BooleanField(
@@ -81,10 +79,15 @@ class Contact(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                "workspace", Lower("email"), name="unique_contact_email_per_workspace"
+                "workspace",
+                Lower("email"),
+                name="unique_contact_email_per_workspace",
+                violation_error_message="Another contact of this workspace has this email.",
             ),
         ]
         indexes = [
+            # The contact list pages through a workspace by id (keyset pagination).
+            models.Index(fields=["workspace", "-id"], name="contact_ws_id"),
             # The sync selects "changed since" per workspace.
             models.Index(fields=["workspace", "updated_at"], name="contact_ws_updated"),
             # Upserts look contacts up by their (already lower-cased) email.
@@ -157,3 +160,8 @@ class Form(models.Model):
 
     def get_public_url(self) -> str:
         return reverse("contacts:public_form", kwargs={"token": self.token})
+
+    @property
+    def public_url(self) -> str:
+        """The absolute link visitors open (and embed snippets post to)."""
+        return settings.SITE_URL + self.get_public_url()

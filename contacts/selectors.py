@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Workspace
@@ -30,3 +32,57 @@ def contacts_search(workspace: Workspace, *, query: str = "", filters: dict | No
 
 def forms_of(workspace: Workspace) -> QuerySet[Form]:
     return Form.objects.for_workspace(workspace).prefetch_related("fields")
+
+
+def contact_email_taken(workspace: Workspace, email: str, *, exclude_pk: int | None = None) -> bool:
+    """Whether another contact of `workspace` has `email`, whatever its case."""
+    contacts = Contact.objects.for_workspace(workspace).filter(email__iexact=email)
+    if exclude_pk is not None:
+        contacts = contacts.exclude(pk=exclude_pk)
+    return contacts.exists()
+
+
+@dataclass
+class ContactPage:
+    """One page of a contact list, newest first, and whether there are pages around it."""
+
+    contacts: list[Contact]
+    total: int
+    has_previous: bool
+    has_next: bool
+
+    @property
+    def first_id(self) -> int | None:
+        return self.contacts[0].pk if self.contacts else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.contacts[-1].pk if self.contacts else None
+
+
+def contacts_page(
+    contacts: QuerySet[Contact],
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = 50,
+) -> ContactPage:
+    """The page of `contacts` just after id `after` (older) or just before id `before` (newer).
+
+    Keyset pagination on -id: every page costs the same index range scan however
+    deep it is, unlike OFFSET, which reads and discards every row before the page.
+    """
+    if before is not None:
+        rows = list(contacts.filter(pk__gt=before).order_by("id")[:size])[::-1]
+    elif after is not None:
+        rows = list(contacts.filter(pk__lt=after).order_by("-id")[:size])
+    else:
+        rows = []
+    if not rows:  # no cursor, or one past either end: start over
+        rows = list(contacts.order_by("-id")[:size])
+    return ContactPage(
+        contacts=rows,
+        total=contacts.count(),
+        has_previous=bool(rows) and contacts.filter(pk__gt=rows[0].pk).exists(),
+        has_next=bool(rows) and contacts.filter(pk__lt=rows[-1].pk).exists(),
+    )

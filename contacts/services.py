@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Workspace
+from accounts.services import workspace_mark_settings_changed
 from contacts.catalogue import STANDARD_FIELDS
 from contacts.models import Contact, Field, Form
 from contacts.selectors import fields_by_key
@@ -54,6 +55,28 @@ def field_create(
     )
     field.full_clean()
     field.save()
+    # The seed: adding a field is a settings change that calls for a manual sync.
+    workspace_mark_settings_changed(workspace=workspace, change=f"Field added: {label}"[:100])
+    return field
+
+
+@transaction.atomic
+def field_update(*, field: Field, label: str, choices: list[str] | None = None) -> Field:
+    """Rename a field or replace its choices; key and type never change once created.
+
+    `choices=None` keeps the current ones. New choices change what may be sent
+    to the CRM, so they mark the workspace as needing a manual sync.
+    """
+    choices_changed = choices is not None and choices != field.choices
+    field.label = label
+    if choices is not None:
+        field.choices = choices
+    field.full_clean()
+    field.save(update_fields=["label", "choices"])
+    if choices_changed:
+        workspace_mark_settings_changed(
+            workspace=field.workspace, change=f"Choices changed: {field.label}"[:100]
+        )
     return field
 
 
@@ -104,9 +127,10 @@ def contacts_upsert(*, workspace: Workspace, rows: Iterable[tuple[int, dict]]) -
 
 
 def _clean_row(fields: dict[str, Field], raw: dict) -> dict:
-    email = normalise_email(raw.get("email") or "") if raw.get("email") else None
-    if email is None:
+    raw_email = str(raw.get("email") or "").strip()
+    if not raw_email:
         raise ValidationError("email is missing: every contact needs an email address.")
+    email = normalise_email(raw_email)
     values, errors = clean_values(fields, raw)
     if errors:
         raise ValidationError(list(errors.values()))
@@ -211,3 +235,34 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
         )
     )
     return contact, created
+
+
+@transaction.atomic
+def form_save(
+    *,
+    workspace: Workspace,
+    name: str,
+    fields: Iterable[Field],
+    thank_you_message: str,
+    form: Form | None = None,
+) -> Form:
+    """Create or edit a public form. Email is always on it: it identifies the contact.
+
+    Raises ValidationError for a field of another workspace or a computed
+    (special) field: visitors never set those.
+    """
+    chosen = set(fields)
+    if any(f.workspace_id != workspace.pk or f.special for f in chosen):
+        raise ValidationError("A form can only ask for this workspace's non-computed fields.")
+    form = form or Form(workspace=workspace)
+    form.name = name
+    form.thank_you_message = thank_you_message
+    form.full_clean()
+    form.save()
+    form.fields.set({*chosen, Field.objects.for_workspace(workspace).get(key="email")})
+    return form
+
+
+@transaction.atomic
+def form_delete(*, form: Form) -> None:
+    form.delete()

@@ -17,6 +17,7 @@ from contacts.models import Field
 BLANK = (None, "", [])
 TEXT_MAX = 255
 LONG_TEXT_MAX = 10_000
+NUMBER_LIMIT = Decimal(10) ** 15
 _PHONE = re.compile(r"^[0-9+().\-\s/x]{3,30}$")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
@@ -63,9 +64,10 @@ def _text(field: Field, raw) -> str:
 
 def _email(field: Field, raw) -> str:
     try:
-        return normalise_email(str(raw))
+        email = normalise_email(str(raw))
     except ValidationError as error:
         raise ValidationError(f"{field.label}: {error.messages[0]}") from None
+    return _text(field, email)
 
 
 def _phone(field: Field, raw) -> str:
@@ -94,6 +96,9 @@ def _number(field: Field, raw):
         number = None
     if number is None or not number.is_finite():
         raise ValidationError(f"{field.label}: “{raw}” is not a number.")
+    if abs(number) >= NUMBER_LIMIT:
+        # Bounded so every database stores it (public forms accept any input).
+        raise ValidationError(f"{field.label}: “{raw}” is too large a number.")
     whole = number == number.to_integral_value()
     if field.key == "behaviour_score" and not (whole and 0 <= number <= MAX_BEHAVIOUR_SCORE):
         raise ValidationError(

@@ -1,23 +1,363 @@
-from django.shortcuts import get_object_or_404, render
+import json
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
 
 from accounts.access import workspace_view
-from contacts.models import Contact
+from contacts import ratelimit
+from contacts.catalogue import LEAD_SOURCES, FieldType
+from contacts.csv_io import CsvRefused, contacts_csv_lines, contacts_import_csv
+from contacts.forms import (
+    ContactFilterForm,
+    ContactForm,
+    FieldCreateForm,
+    FieldEditForm,
+    FormSettingsForm,
+    ImportForm,
+    PublicForm,
+    email_taken_message,
+)
+from contacts.models import Contact, Field, Form
+from contacts.selectors import contacts_page, contacts_search, fields_of, forms_of
+from contacts.services import (
+    contact_delete,
+    contact_save,
+    field_create,
+    field_update,
+    form_delete,
+    form_save,
+    form_submit,
+)
+
+PAGE_SIZE = 50
+PUBLIC_BODY_MAX_BYTES = 64 * 1024
+
+
+# Field catalogue ---------------------------------------------------------------------------
+
+
+@workspace_view
+def field_list(request):
+    return render(request, "contacts/field_list.html", {"fields": fields_of(request.workspace)})
+
+
+@workspace_view(admin=True)
+def field_create_view(request):
+    form = FieldCreateForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        field = field_create(workspace=request.workspace, **form.cleaned_data)
+        messages.success(
+            request,
+            f"Field “{field.label}” added at the end of the catalogue. Create it in Zoho CRM "
+            "too, map it, then run a manual synchronisation.",
+        )
+        return redirect("contacts:field_list", request.workspace.slug)
+    return render(request, "contacts/field_form.html", {"form": form, "field": None})
+
+
+@workspace_view(admin=True)
+def field_edit(request, pk):
+    field = get_object_or_404(Field.objects.for_workspace(request.workspace), pk=pk)
+    form = FieldEditForm(request.POST or None, field=field)
+    if request.method == "POST" and form.is_valid():
+        field_update(field=field, **form.cleaned_data)
+        messages.success(request, f"Field “{field.label}” saved.")
+        return redirect("contacts:field_list", request.workspace.slug)
+    return render(request, "contacts/field_form.html", {"form": form, "field": field})
+
+
+# Contacts ----------------------------------------------------------------------------------
 
 
 @workspace_view
 def contact_list(request):
-    contacts = Contact.objects.for_workspace(request.workspace)[:50]
-    return render(request, "contacts/contact_list.html", {"contacts": contacts})
+    filters = ContactFilterForm(request.GET, lead_sources=_lead_sources(request.workspace))
+    query, exact = filters.search()
+    contacts = contacts_search(request.workspace, query=query, filters=exact).only(
+        "email", "first_name", "last_name", "company", "state", "behaviour_score", "updated_at"
+    )
+    page = contacts_page(
+        contacts,
+        after=_cursor(request.GET.get("after")),
+        before=_cursor(request.GET.get("before")),
+        size=PAGE_SIZE,
+    )
+    params = request.GET.copy()
+    for name in ("after", "before"):
+        params.pop(name, None)
+    context = {"filters": filters, "page": page, "params": params.urlencode(), "query": query}
+    context["filtered"] = bool(query or any(v not in (None, "") for v in exact.values()))
+    return render(request, "contacts/contact_list.html", context)
+
+
+def _lead_sources(workspace) -> list[str]:
+    field = fields_of(workspace).filter(key="lead_source").first()
+    return field.choices if field else LEAD_SOURCES
+
+
+def _cursor(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
 
 
 @workspace_view
 def contact_detail(request, pk):
     contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
-    return render(request, "contacts/contact_detail.html", {"contact": contact})
+    rows = [(f, _display(f, contact.value(f.key))) for f in fields_of(request.workspace)]
+    return render(request, "contacts/contact_detail.html", {"contact": contact, "rows": rows})
 
 
-form_list = field_list = contact_list
+def _display(field: Field, value) -> str:
+    """A stored value as text for the page; the template escapes it."""
+    if value in (None, "", []):
+        return ""
+    if field.type == FieldType.BOOLEAN:
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
-def public_form(request, token):
-    raise NotImplementedError
+@workspace_view
+def contact_create(request):
+    return _contact_form(request, contact=None)
+
+
+@workspace_view
+def contact_edit(request, pk):
+    contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
+    return _contact_form(request, contact=contact)
+
+
+def _contact_form(request, *, contact: Contact | None):
+    fields = list(fields_of(request.workspace))
+    form = ContactForm(
+        request.POST or None, workspace=request.workspace, fields=fields, contact=contact
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = contact_save(
+                workspace=request.workspace, values=form.cleaned_data, contact=contact
+            )
+        except IntegrityError:  # the same email was saved meanwhile by someone else
+            form.add_error("email", email_taken_message(form.cleaned_data["email"]))
+        else:
+            messages.success(request, f"Contact {saved.email} saved.")
+            return redirect(saved)
+    computed = [(f, _display(f, contact.value(f.key))) for f in fields if f.special and contact]
+    context = {"form": form, "contact": contact, "computed": computed}
+    return render(request, "contacts/contact_form.html", context)
+
+
+@workspace_view
+def contact_delete_view(request, pk):
+    contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
+    if request.method == "POST":
+        contact_delete(contact=contact)
+        messages.success(request, f"Contact {contact.email} deleted.")
+        return redirect("contacts:list", request.workspace.slug)
+    return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
+
+
+# CSV import and export ---------------------------------------------------------------------
+
+
+@workspace_view
+def contact_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = contacts_import_csv(
+                workspace=request.workspace, file=form.cleaned_data["file"]
+            )
+        except CsvRefused as refused:
+            form.add_error("file", str(refused))
+    return render(request, "contacts/contact_import.html", {"form": form, "result": result})
+
+
+@workspace_view
+def contact_export(request):
+    response = StreamingHttpResponse(
+        _with_bom(contacts_csv_lines(request.workspace)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{request.workspace.slug}-contacts-{date.today().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _with_bom(lines):
+    # Excel reads a CSV as UTF-8 only when it starts with a BOM; our import accepts one.
+    yield "\ufeff"
+    yield from lines
+
+
+# Public forms: their settings --------------------------------------------------------------
+
+
+@workspace_view
+def form_list(request):
+    forms = [(f, _embed_snippet(f)) for f in forms_of(request.workspace)]
+    return render(request, "contacts/form_list.html", {"forms": forms})
+
+
+@workspace_view
+def form_create(request):
+    return _form_settings(request, plezi_form=None)
+
+
+@workspace_view
+def form_edit(request, pk):
+    plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
+    return _form_settings(request, plezi_form=plezi_form)
+
+
+def _form_settings(request, *, plezi_form: Form | None):
+    form = FormSettingsForm(
+        request.POST or None, workspace=request.workspace, plezi_form=plezi_form
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = form_save(
+            workspace=request.workspace,
+            name=data["name"],
+            fields=data["asked_fields"],
+            thank_you_message=data["thank_you_message"],
+            form=plezi_form,
+        )
+        messages.success(request, f"Form “{saved.name}” saved. Share its link or embed it.")
+        return redirect("contacts:form_edit", request.workspace.slug, saved.pk)
+    snippet = _embed_snippet(plezi_form) if plezi_form else None
+    context = {"form": form, "plezi_form": plezi_form, "snippet": snippet}
+    return render(request, "contacts/form_form.html", context)
+
+
+@workspace_view
+def form_delete_view(request, pk):
+    plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
+    if request.method == "POST":
+        form_delete(form=plezi_form)
+        messages.success(request, f"Form “{plezi_form.name}” deleted; its link no longer works.")
+        return redirect("contacts:form_list", request.workspace.slug)
+    return render(request, "contacts/form_confirm_delete.html", {"plezi_form": plezi_form})
+
+
+def _embed_snippet(plezi_form: Form) -> str:
+    """HTML + script to paste into a website: it posts the answers as JSON (CORS-enabled)."""
+    form = PublicForm(plezi_form=plezi_form, auto_id=f"plezi-{plezi_form.token[:8]}-%s")
+    context = {"plezi_form": plezi_form, "form": form, "url": plezi_form.public_url}
+    html = render_to_string("contacts/embed_snippet.html", context)
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+# Public forms: what visitors see -----------------------------------------------------------
+
+# Answers sent as JSON may come from any website (the embed snippet): the
+# endpoint is anonymous and sends no cookies, so any origin may call it.
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+_FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+@csrf_exempt  # only the JSON variant; the HTML variant is checked in `_public_form_html`
+@require_http_methods(["GET", "HEAD", "POST", "OPTIONS"])
+def public_form(request: HttpRequest, token: str) -> HttpResponse:
+    plezi_form = get_object_or_404(Form.objects.select_related("workspace"), token=token)
+    as_json = request.content_type == "application/json"
+    if request.method == "OPTIONS":
+        return _with_cors(HttpResponse(status=204))
+    if request.method == "POST":
+        refusal = _refuse_submission(request, plezi_form, as_json=as_json)
+        if refusal:
+            return refusal
+        if as_json:
+            return _with_cors(_public_form_json(request, plezi_form))
+    return _public_form_html(request, plezi_form)
+
+
+def _refuse_submission(request, plezi_form: Form, *, as_json: bool) -> HttpResponse | None:
+    """413, 429 or 400 before the body is read; None when the submission may go on."""
+    if _content_length(request) > PUBLIC_BODY_MAX_BYTES:
+        message = f"The answers are too large (at most {PUBLIC_BODY_MAX_BYTES // 1024} KB)."
+        return _public_error(request, message, status=413, as_json=as_json)
+    client = request.META.get("REMOTE_ADDR", "")
+    if not ratelimit.allow(f"form:{plezi_form.pk}:{client}", limit=ratelimit.public_form_limit()):
+        message = "Too many submissions from your address: please wait a minute and try again."
+        return _public_error(request, message, status=429, as_json=as_json)
+    if not as_json and request.content_type not in _FORM_CONTENT_TYPES:
+        message = (
+            "Send the answers as JSON (Content-Type: application/json) "
+            "or as an HTML form (application/x-www-form-urlencoded)."
+        )
+        return _public_error(request, message, status=400, as_json=True)
+    return None
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: a request with no usable length has no body
+
+
+def _public_error(request, message: str, *, status: int, as_json: bool) -> HttpResponse:
+    if as_json:
+        return _with_cors(JsonResponse({"errors": {"__all__": [message]}}, status=status))
+    return render(request, "contacts/public_form_error.html", {"message": message}, status=status)
+
+
+def _with_cors(response: HttpResponse) -> HttpResponse:
+    for header, value in _CORS.items():
+        response[header] = value
+    return response
+
+
+def _public_form_json(request, plezi_form: Form) -> JsonResponse:
+    try:
+        answers = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        message = f"The body is not valid JSON ({error})."
+        return JsonResponse({"errors": {"__all__": [message]}}, status=400)
+    if not isinstance(answers, dict):
+        message = 'Send a JSON object of answers, e.g. {"email": "ada@example.com"}.'
+        return JsonResponse({"errors": {"__all__": [message]}}, status=400)
+    try:
+        contact, created = form_submit(form=plezi_form, data=_scalars(answers))
+    except ValidationError as error:
+        return JsonResponse({"errors": error.message_dict}, status=400)
+    return JsonResponse({"contact_id": contact.pk}, status=201 if created else 200)
+
+
+def _scalars(answers: dict) -> dict:
+    """Nested objects are no answer to any field: treat them as blank."""
+    return {
+        key: value
+        for key, value in answers.items()
+        if isinstance(value, str | int | float | bool)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+    }
+
+
+@csrf_protect
+def _public_form_html(request, plezi_form: Form) -> HttpResponse:
+    form = PublicForm(request.POST or None, plezi_form=plezi_form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form_submit(form=plezi_form, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error.message_dict)
+        else:
+            context = {"plezi_form": plezi_form}
+            return render(request, "contacts/public_form_thanks.html", context)
+    context = {"plezi_form": plezi_form, "form": form}
+    return render(request, "contacts/public_form.html", context)
