@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from accounts.access import workspace_view
+from mapping.forms import MappingFormSet
+from mapping.models import Module
+from mapping.selectors import mapping_page
+from mapping.services import mapping_save
+
+MODULES = {"leads": Module.LEADS, "contacts": Module.CONTACTS}
+PREFIX = "rows"
+
+
+@workspace_view
+def mapping_index(request: HttpRequest) -> HttpResponse:
+    return redirect("mapping:edit", request.workspace.slug, "leads")
+
+
+@workspace_view
+def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
+    """The mapping of one Zoho module: everyone reads it, admins change it."""
+    if module not in MODULES:
+        raise Http404("No such Zoho module.")
+    if request.method == "POST":
+        return _save(request, module)
+    page = mapping_page(request.workspace, MODULES[module])
+    editable = [row for row in page.rows if row.editable]
+    formset = MappingFormSet(
+        prefix=PREFIX,
+        initial=[
+            {
+                "plezi_key": r.plezi.key,
+                "zoho_field": r.zoho_field,
+                "to_zoho": r.to_zoho,
+                "from_zoho": r.from_zoho,
+            }
+            for r in editable
+        ],
+    )
+    forms = iter(formset)
+    context = {
+        "page": page,
+        "module_slug": module,
+        "modules": MODULES,
+        "formset": formset,
+        "rows": [(row, next(forms) if row.editable else None) for row in page.rows],
+        "can_edit": request.membership.is_admin,
+        "workspace_slug": request.workspace.slug,
+    }
+    return render(request, "mapping/edit.html", context)
+
+
+def _save(request: HttpRequest, module: str) -> HttpResponse:
+    # Reading is for every member; changing what syncs is for admins only.
+    if not request.membership.is_admin:
+        raise PermissionDenied("Only workspace admins can change the mapping.")
+    formset = MappingFormSet(request.POST, prefix=PREFIX)
+    if not formset.is_valid():
+        messages.error(request, "The mapping form was incomplete: reload the page and try again.")
+        return redirect("mapping:edit", request.workspace.slug, module)
+    report = mapping_save(
+        workspace=request.workspace,
+        module=MODULES[module],
+        rows=[form.cleaned_data for form in formset],
+        actor=request.user,
+    )
+    for error in report.errors:
+        messages.error(request, error)
+    if report.saved:
+        fields = "field" if report.saved == 1 else "fields"
+        messages.success(request, f"Mapping saved: {report.saved} {fields} changed.")
+    elif not report.errors:
+        messages.info(request, "Nothing to save: the mapping is unchanged.")
+    return redirect("mapping:edit", request.workspace.slug, module)
