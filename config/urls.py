@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("contacts.urls")),
     path("", include("mapping.urls")),
+    path("", include("integration.urls")),
+    path("", include("integration.sync_urls")),
 ]

@@ -56,10 +56,17 @@ def mapping_pairs(workspace: Workspace, module: str, direction: str) -> list[Map
     return _pairs(module, direction, rows, zoho_field_meta(workspace, module))
 
 
-def mapping_pairs_all(workspace: Workspace) -> dict[tuple[str, str], list[MappedPair]]:
-    """`mapping_pairs` for every (module, direction), in two queries."""
+def zoho_field_metas(workspace: Workspace) -> dict[str, dict[str, dict]]:
+    """{module: {api_name: field dict}} of every Zoho snapshot, in one query."""
+    return {s.module: s.by_api_name() for s in ZohoFieldSet.objects.for_workspace(workspace)}
+
+
+def mapping_pairs_all(
+    workspace: Workspace, metas: dict[str, dict[str, dict]] | None = None
+) -> dict[tuple[str, str], list[MappedPair]]:
+    """`mapping_pairs` for every (module, direction), in two queries (one with `metas`)."""
     rows = list(_mapped_rows(workspace))
-    metas = {s.module: s.by_api_name() for s in ZohoFieldSet.objects.for_workspace(workspace)}
+    metas = zoho_field_metas(workspace) if metas is None else metas
     return {
         (module, direction): _pairs(
             module,
@@ -79,10 +86,11 @@ def plezi_url_field(workspace: Workspace) -> str | None:
     match its API name case-insensitively, and only when Plezi can write a
     link into it.
     """
-    return _plezi_url_api(zoho_field_meta(workspace, Module.LEADS))
+    return plezi_url_api(zoho_field_meta(workspace, Module.LEADS))
 
 
-def _plezi_url_api(meta: dict[str, dict]) -> str | None:
+def plezi_url_api(meta: dict[str, dict]) -> str | None:
+    """`plezi_url_field` over a Leads snapshot already read."""
     for api_name, zoho in meta.items():
         if api_name.lower() == rules.PLEZI_URL_API and _can_hold_url(zoho):
             return api_name
@@ -194,7 +202,7 @@ def mapping_page(workspace: Workspace, module: str) -> MappingPage:
         fetched_at=field_set.fetched_at if field_set else None,
         options=_options(field_set, meta),
         rows=rows,
-        plezi_url=_plezi_url_api(meta) if module == Module.LEADS else None,
+        plezi_url=plezi_url_api(meta) if module == Module.LEADS else None,
     )
 
 

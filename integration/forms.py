@@ -1,0 +1,111 @@
+"""The Zoho configuration form: the seed's fields, labels and where to find each value.
+
+The form only collects and renders; `integration.services.connection_update`
+checks formats and Zoho, so the page and `manage.py zoho_connect` share every
+check. Secrets are never rendered back: blank keeps the saved value.
+"""
+
+from django import forms
+
+from integration.models import ZohoConnection
+from integration.zoho.domains import data_centers
+from integration.zoho.oauth import SCOPES
+
+
+def domain_choices() -> list[tuple[str, str]]:
+    return [(dc.key, dc.label) for dc in data_centers().values()]
+
+
+class ConnectionForm(forms.Form):
+    client_id = forms.CharField(
+        label="Zoho Client",
+        max_length=200,
+        help_text="In your Zoho developer account (the API console, e.g. "
+        "accounts.zoho.eu/developerconsole) click the three dots of your client and "
+        "“Edit”, or create a new client; copy its Client ID.",
+    )
+    client_secret = forms.CharField(
+        label="Zoho Client Secret",
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Copy the Client Secret shown with the Client ID.",
+    )
+    org = forms.CharField(
+        label="Zoho Org",
+        max_length=200,
+        help_text="Click the Leads or Contacts tab of your Zoho CRM: the address contains "
+        "the org, as in crm.zoho.eu/crm/org5444456755445/tab/…. Copy from “org” to the end "
+        "of the numbers, e.g. org5444456755445 (yours is different).",
+    )
+    code = forms.CharField(
+        label="Zoho code",
+        max_length=300,
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="In the API console click the three dots and “Self-client”. In Scope enter "
+        f"{SCOPES}, set the expiration to 10 minutes (time enough for a coffee or a tea ☕), "
+        "click “View Code” and paste the code here.",
+    )
+    domain = forms.ChoiceField(
+        label="Zoho domain",
+        help_text="The domain of your CRM, found in its address: in crm.zoho.eu the domain is "
+        "“eu”.",
+    )
+    crm_url = forms.CharField(
+        label="Zoho CRM URL",
+        max_length=200,
+        required=False,
+        help_text="Enter https://www.zohoapis.com/crm/v2/ — for another domain, replace “com” "
+        "with it (e.g. https://www.zohoapis.eu/crm/v2/). Filled in from the domain when left "
+        "empty.",
+    )
+    filter_field = forms.CharField(
+        label="Zoho contact field",
+        max_length=100,
+        required=False,
+        help_text="Optional, to synchronise only selected contacts: the name of a field you "
+        "created in Zoho (open a contact, “Edit Page Layout”, field type “Single line”), "
+        "e.g. crm_to_plezi.",
+    )
+    filter_value = forms.CharField(
+        label="Zoho contact value",
+        max_length=255,
+        required=False,
+        help_text="The value that field must hold for a contact to be synchronised, e.g. "
+        "“yes”. Fill in both, or neither to synchronise every contact.",
+    )
+
+    def __init__(self, *args, connection: ZohoConnection | None = None, **kwargs) -> None:
+        if connection is not None and "initial" not in kwargs:
+            kwargs["initial"] = initial_for(connection)
+        super().__init__(*args, **kwargs)
+        self.connection = connection
+        self.fields["domain"].choices = domain_choices()
+        if connection is None:
+            self.fields["domain"].initial = "com"
+        if connection is not None and connection.client_secret:
+            self.fields["client_secret"].help_text += " Saved: leave empty to keep it."
+        if connection is not None and connection.refresh_token:
+            self.fields["code"].help_text += (
+                " Connected: leave empty to keep the connection (a new client or domain "
+                "needs a new code)."
+            )
+        for name, bound in self.fields.items():
+            if name in ("client_id", "client_secret", "code", "org", "crm_url", "filter_field"):
+                bound.widget.attrs.setdefault("spellcheck", "false")
+        self.fields["crm_url"].widget.attrs["data-crm-urls"] = " ".join(
+            f"{dc.key}={dc.crm_url}" for dc in data_centers().values()
+        )
+
+
+def initial_for(connection: ZohoConnection) -> dict:
+    """Everything but the secrets (never rendered back)."""
+    return {
+        "client_id": connection.client_id,
+        "org": connection.org,
+        "domain": connection.domain,
+        "crm_url": connection.crm_url,
+        "filter_field": connection.filter_field,
+        "filter_value": connection.filter_value,
+    }

@@ -1,0 +1,292 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Workspace, WorkspaceQuerySet
+from integration.crypto import EncryptedTextField
+
+
+class ZohoConnection(models.Model):
+    """A workspace's link to its Zoho CRM org (one per workspace).
+
+    The client secret and both tokens are encrypted at rest and never shown
+    back: forms leave them blank, the admin masks them. The field metadata
+    snapshot lives in the mapping app (ZohoFieldSet), not here.
+    """
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
+        ERROR = "error", "Error"
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="zoho_connection"
+    )
+    # The data center key the customer chose ("eu"); its hosts come from
+    # integration.zoho.domains, never from this row.
+    domain = models.CharField(max_length=10)
+    org = models.CharField(max_length=40, help_text="As in the CRM address: org5444456755445.")
+    org_name = models.CharField(max_length=200, blank=True)
+    # False when the code's scopes did not let us read the org to compare it.
+    org_verified = models.BooleanField(default=False)
+    crm_url = models.URLField("CRM URL", help_text="As entered, checked against the domain.")
+    api_domain = models.URLField(help_text="The API domain Zoho returned with the tokens.")
+    client_id = models.CharField("client ID", max_length=200)
+    client_secret = EncryptedTextField(blank=True)
+    refresh_token = EncryptedTextField(blank=True)
+    access_token = EncryptedTextField(blank=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    tokens_refreshed_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
+    last_error = models.TextField(blank=True, help_text="In plain words; never a secret.")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    filter_field = models.CharField(max_length=100, blank=True)
+    filter_value = models.CharField(max_length=255, blank=True)
+    # Zoho caps calls in flight per org by edition (Free 5, Standard 10,
+    # Professional 15, Enterprise 20, Ultimate 25): set it to the org's edition.
+    max_concurrency = models.PositiveSmallIntegerField(default=10)
+    connected_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_concurrency__gte=1), name="zoho_connection_concurrency_min"
+            ),
+            # The seed: a filter is a field and a value, both or neither.
+            models.CheckConstraint(
+                condition=models.Q(filter_field="", filter_value="")
+                | (~models.Q(filter_field="") & ~models.Q(filter_value="")),
+                name="zoho_connection_filter_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} → Zoho {self.org} ({self.domain})"
+
+    @property
+    def is_usable(self) -> bool:
+        """Whether a sync may try to call Zoho (an `error` status may be passing trouble)."""
+        return bool(self.refresh_token) and self.status != self.Status.NEEDS_RECONNECT
+
+    @property
+    def has_filter(self) -> bool:
+        return bool(self.filter_field)
+
+
+class ZohoConcurrencySlot(models.Model):
+    """One of an org's concurrent-call slots, leased for one HTTP call at a time.
+
+    The database-backed limiter (integration.concurrency) when there is no
+    Redis: a conditional UPDATE takes a slot whose lease has run out, so every
+    worker process on every machine shares the org's cap. A lease expires by
+    itself, so a worker killed mid-call frees its slot.
+    """
+
+    org_key = models.CharField(max_length=100)
+    slot = models.PositiveSmallIntegerField()
+    leased_until = models.DateTimeField()
+    holder = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_key", "slot"], name="unique_concurrency_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_key} slot {self.slot}"
+
+
+class SyncState(models.Model):
+    """One Plezi contact's link to Zoho and the values both sides last agreed on."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.OneToOneField(
+        "contacts.Contact", on_delete=models.CASCADE, related_name="sync_state"
+    )
+    zoho_module = models.CharField(max_length=20, blank=True)
+    zoho_id = models.CharField(max_length=40, blank=True)
+    # The mapped values both sides agreed on after the last sync (three-way merge).
+    shadow = models.JSONField(default=dict, blank=True)
+    zoho_modified_at = models.DateTimeField(null=True, blank=True)
+    # The contact's values as of this time are in Zoho; later edits are pending.
+    synced_at = models.DateTimeField(null=True, blank=True)
+    # Deleted in Zoho: not re-created unless the contact changes again.
+    unlinked_by_deletion = models.BooleanField(default=False)
+    last_outcome = models.CharField(max_length=200, blank=True)
+    last_run = models.ForeignKey(
+        "SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "zoho_module", "zoho_id"], name="syncstate_zoho_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} ⇄ {self.zoho_module or '-'} {self.zoho_id or ''}"
+
+
+class SyncWatermark(models.Model):
+    """Per module: Zoho records modified before this time were all pulled."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    module = models.CharField(max_length=20)
+    modified_since = models.DateTimeField()
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "module"], name="unique_watermark"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} since {self.modified_since:%Y-%m-%d %H:%M:%S}"
+
+
+class SyncLock(models.Model):
+    """One run per workspace at a time, across workers and machines: a lease.
+
+    A run holds the lease while it works and renews it as it goes; a killed
+    worker's lease simply expires. A trigger that finds the lease taken sets
+    `requested` so the running worker does one more run: coalesced, never lost.
+    """
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
+    holder = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    requested = models.BooleanField(default=False)
+    requested_full = models.BooleanField(default=False)
+    requested_trigger = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return f"lock of {self.workspace_id}"
+
+
+class SyncRun(models.Model):
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Every two hours"
+        FORM = "form", "Form submission"
+        MANUAL = "manual", "Synchronise now"
+        RESYNC = "resync", "Resync everything"
+        RETRY = "retry", "Retry failed records"
+        COMMAND = "command", "Command line"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCESS = "success", "Success"
+        PARTIAL = "partial", "Partial"
+        FAILED = "failed", "Failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    full = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    phase = models.CharField(max_length=40, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    pulled = models.PositiveIntegerField(default=0)
+    created_plezi = models.PositiveIntegerField(default=0)
+    updated_plezi = models.PositiveIntegerField(default=0)
+    pushed = models.PositiveIntegerField(default=0)
+    created_zoho = models.PositiveIntegerField(default=0)
+    updated_zoho = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    echoes = models.PositiveIntegerField(default=0)
+    api_calls = models.PositiveIntegerField(default=0)
+    credits = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # A dry run's preview: what would be created/updated, field by field.
+    preview = models.JSONField(default=list, blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "-started_at"], name="syncrun_ws_started")]
+
+    def __str__(self) -> str:
+        return f"{self.get_trigger_display()} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    COUNTERS = (
+        "pulled",
+        "created_plezi",
+        "updated_plezi",
+        "pushed",
+        "created_zoho",
+        "updated_zoho",
+        "skipped",
+        "failed",
+        "conflicts",
+        "echoes",
+    )
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.Status.RUNNING
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total:
+            return 0 if self.is_running else 100
+        return min(100, round(100 * self.done / self.total))
+
+    def summary(self) -> str:
+        counts = " ".join(f"{name}={getattr(self, name)}" for name in self.COUNTERS)
+        return f"status={self.status} {counts} api_calls={self.api_calls} credits={self.credits}"
+
+
+class SyncIssue(models.Model):
+    """One record that was skipped, failed, in conflict or worth a note, in plain words."""
+
+    class Kind(models.TextChoices):
+        ERROR = "error", "Failed"
+        SKIPPED = "skipped", "Skipped"
+        CONFLICT = "conflict", "Conflict"
+        DUPLICATE = "duplicate", "Duplicate in Zoho"
+        CONSENT = "consent", "Consent change"
+
+    class Direction(models.TextChoices):
+        TO_ZOHO = "to_zoho", "Plezi → Zoho"
+        FROM_ZOHO = "from_zoho", "Zoho → Plezi"
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="issues")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.CharField(max_length=254, blank=True)
+    zoho_id = models.CharField(max_length=40, blank=True)
+    module = models.CharField(max_length=20, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    field = models.CharField(max_length=100, blank=True)
+    code = models.CharField(max_length=50, blank=True)
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["workspace", "contact"], name="syncissue_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email or self.zoho_id}"

@@ -1,0 +1,111 @@
+"""Reads about a workspace's Zoho connection, for pages, commands and the sync."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from accounts.models import Workspace
+from integration.models import ZohoConnection
+from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
+from mapping.models import ZohoFieldSet
+
+SINGLE_LINE = "text"
+
+
+@dataclass(frozen=True)
+class LeadField:
+    """A custom Leads field the seed asks the customer to create in Zoho."""
+
+    name: str
+    required: bool
+    purpose: str
+    state: str = "missing"  # "present" | "missing" | "wrong_type" | "unknown"
+    found_type: str = ""
+
+    @property
+    def present(self) -> bool:
+        return self.state == "present"
+
+
+# The seed: "Fields you must create in Zoho for a LEAD": plezi_url; and, to send
+# them, score and status (all text-type).
+LEAD_FIELDS = (
+    LeadField("plezi_url", True, "lets your sales reps open the contact's Plezi record"),
+    LeadField("score", False, "receives the Plezi behaviour_score (0 to 50)"),
+    LeadField("status", False, "receives the Plezi state (Closed, Accepted, Engaged…)"),
+)
+
+
+@dataclass
+class ConnectionState:
+    """What the Zoho CRM page shows about a workspace's connection."""
+
+    connection: ZohoConnection | None
+    data_center: DataCenter | None = None
+    lead_fields: list[LeadField] = field(default_factory=list)
+    fields_fetched_at: datetime | None = None
+    filter_missing_in: list[str] = field(default_factory=list)
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.connection and self.connection.refresh_token)
+
+    @property
+    def missing_required(self) -> list[LeadField]:
+        return [f for f in self.lead_fields if f.required and not f.present]
+
+
+def connection_of(workspace: Workspace) -> ZohoConnection | None:
+    return ZohoConnection.objects.for_workspace(workspace).first()
+
+
+def connected_workspace_ids() -> Iterable[int]:
+    """Workspaces whose connection a scheduled sync may use."""
+    return (
+        ZohoConnection.objects.exclude(refresh_token="")
+        .exclude(status=ZohoConnection.Status.NEEDS_RECONNECT)
+        .values_list("workspace_id", flat=True)
+    )
+
+
+def connection_state(workspace: Workspace) -> ConnectionState:
+    connection = connection_of(workspace)
+    state = ConnectionState(connection)
+    if connection is None:
+        return state
+    try:
+        state.data_center = data_center(connection.domain)
+    except UnknownDataCenter:
+        state.data_center = None
+    sets = {s.module: s for s in ZohoFieldSet.objects.for_workspace(workspace)}
+    leads = sets.get("Leads")
+    state.fields_fetched_at = leads.fetched_at if leads else None
+    state.lead_fields = [_lead_field(spec, leads) for spec in LEAD_FIELDS]
+    if connection.filter_field:
+        state.filter_missing_in = [
+            module
+            for module in ("Leads", "Contacts")
+            if module in sets and not field_named(sets[module].fields, connection.filter_field)
+        ]
+    return state
+
+
+def _lead_field(spec: LeadField, field_set: ZohoFieldSet | None) -> LeadField:
+    if field_set is None:
+        return LeadField(spec.name, spec.required, spec.purpose, "unknown")
+    meta = field_named(field_set.fields, spec.name)
+    if meta is None:
+        return spec
+    data_type = str(meta.get("data_type") or "")
+    state = "present" if data_type == SINGLE_LINE else "wrong_type"
+    return LeadField(spec.name, spec.required, spec.purpose, state, data_type)
+
+
+def field_named(fields: list[dict], name: str) -> dict | None:
+    """The field called `name`: its API name, else its label, ignoring case."""
+    lowered = name.lower()
+    for key in ("api_name", "field_label", "display_label"):
+        for meta in fields:
+            if str(meta.get(key) or "").lower() == lowered:
+                return meta
+    return None

@@ -1,0 +1,362 @@
+"""Pull: Zoho records modified since the module's watermark, merged into Plezi.
+
+Each page is written in its own transaction, with the page's contacts locked,
+so a user's edit made meanwhile is never overwritten unseen. The watermark
+moves only once the whole module was pulled and committed: a crash re-pulls
+from the old watermark, and the shadow makes the re-pull cost nothing.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from contacts.models import Contact
+from contacts.values import normalise_email
+from integration.models import SyncIssue, SyncState, SyncWatermark
+from integration.sync.context import CONTACTS, LEADS
+from integration.sync.convert import ValueProblem, to_plezi
+from integration.sync.merge import merge_pull, merge_push
+
+# Zoho's If-Modified-Since has one-second resolution: re-read a little overlap.
+OVERLAP = timedelta(seconds=2)
+FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
+
+
+@dataclass
+class Pulled:
+    """One Zoho record, read and converted."""
+
+    record: dict
+    email: str
+    modified_at: datetime | None
+    values: dict
+
+
+def pull_module(run, module: str, *, full: bool = False) -> None:
+    """Pull every in-scope record of `module` changed since its watermark."""
+    plan = run.plan.modules[module]
+    watermark = None if full else run.watermarks.get(module)
+    since = watermark - OVERLAP if watermark else None
+    newest = watermark
+    fields = sorted({*plan.zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""})
+    run.recorder.progress(phase=f"Reading {module} from Zoho")
+    for page in run.client.iter_records(module, fields=fields, modified_since=since):
+        pulled = [p for p in (_read(run, module, r) for r in page) if p is not None]
+        if not run.dry_run:
+            with transaction.atomic():
+                _apply_page(run, module, pulled)
+        else:
+            _apply_page(run, module, pulled)
+        stamps = [p.modified_at for p in pulled if p.modified_at]
+        newest = max([*stamps, *([newest] if newest else [])], default=None)
+        run.step(len(page))
+    _move_watermark(run, module, newest)
+
+
+def _move_watermark(run, key: str, newest: datetime | None) -> None:
+    if newest and newest != run.watermarks.get(key) and not run.dry_run:
+        SyncWatermark.objects.update_or_create(
+            workspace=run.workspace, module=key, defaults={"modified_since": newest}
+        )
+        run.watermarks[key] = newest
+
+
+def watermarks_of(workspace) -> dict[str, datetime]:
+    return dict(
+        SyncWatermark.objects.for_workspace(workspace).values_list("module", "modified_since")
+    )
+
+
+def _read(run, module: str, record: dict) -> Pulled | None:
+    """Filter, identify and convert one record; issues for what cannot be read."""
+    if not run.plan.in_scope(record):
+        return None
+    run.recorder.count("pulled")
+    try:
+        email = normalise_email(record.get("Email") or "")
+    except ValidationError:
+        run.recorder.issue(
+            kind=SyncIssue.Kind.SKIPPED,
+            direction=FROM_ZOHO,
+            module=module,
+            zoho_id=str(record.get("id", "")),
+            code="NO_EMAIL",
+            message=(
+                "This Zoho record has no valid email address, so it cannot be matched to a "
+                "Plezi contact. Add an email in Zoho; it will be synced on the next run."
+            ),
+        )
+        return None
+    values = {}
+    for pair in run.plan.modules[module].pull:
+        if pair.zoho_api_name not in record:
+            continue
+        try:
+            values[pair.plezi_key] = to_plezi(pair, record[pair.zoho_api_name])
+        except ValueProblem as problem:
+            run.recorder.issue(
+                kind=SyncIssue.Kind.ERROR,
+                direction=FROM_ZOHO,
+                module=module,
+                zoho_id=str(record["id"]),
+                email=email,
+                field=pair.plezi_key,
+                code="UNKNOWN_VALUE",
+                message=f"{problem} The Plezi field was left unchanged.",
+            )
+    modified = parse_datetime(record.get("Modified_Time") or "")
+    return Pulled(record=record, email=email, modified_at=modified, values=values)
+
+
+def _apply_page(run, module: str, pulled: list[Pulled]) -> None:
+    by_email: dict[str, list[Pulled]] = defaultdict(list)
+    for item in pulled:
+        by_email[item.email].append(item)
+    contacts = _contacts_by_email(run, list(by_email))
+    writer = _PageWriter(run, module)
+    for email, candidates in by_email.items():
+        contact = contacts.get(email)
+        state = getattr(contact, "sync_state", None) if contact else None
+        chosen = _choose(run, module, email, candidates, state, contact)
+        if chosen is not None:
+            writer.merge(chosen, contact, state)
+    writer.save()
+
+
+def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
+    contacts = (
+        Contact.objects.for_workspace(run.workspace)
+        .filter(email__in=emails)
+        .select_related("sync_state")
+    )
+    if not run.dry_run:
+        contacts = contacts.select_for_update(of=("self",))
+    return {c.email: c for c in contacts}
+
+
+def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
+    """Pick the record a contact follows; report the others (two Zoho records, one email).
+
+    The rule: the record already linked first, then the most recently modified.
+    A Lead never takes over a contact that is a Zoho Contact.
+    """
+    if state and state.zoho_module == CONTACTS and module == LEADS:
+        for item in candidates:
+            _duplicate(run, module, item, contact, f"It is the Zoho Contact {state.zoho_id}.")
+        return None
+    linked_id = state.zoho_id if state and state.zoho_module == module else ""
+    ranked = sorted(
+        candidates,
+        key=lambda c: (str(c.record["id"]) == linked_id, c.modified_at or _EPOCH, c.record["id"]),
+        reverse=True,
+    )
+    chosen = ranked[0]
+    if linked_id and str(chosen.record["id"]) != linked_id:
+        chosen = None  # the linked record is elsewhere: every candidate is a duplicate
+    follows = linked_id or str(ranked[0].record["id"])
+    for item in ranked if chosen is None else ranked[1:]:
+        _duplicate(run, module, item, contact, f"The contact follows {module} record {follows}.")
+    return chosen
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _duplicate(run, module, item: Pulled, contact, which: str) -> None:
+    run.recorder.issue(
+        kind=SyncIssue.Kind.DUPLICATE,
+        direction=FROM_ZOHO,
+        module=module,
+        zoho_id=str(item.record["id"]),
+        email=item.email,
+        contact=contact,
+        code="DUPLICATE_EMAIL",
+        message=(
+            f"Several Zoho records have the email {item.email}; this one was not synced. "
+            f"{which} Merge the duplicates in Zoho to sync a single record."
+        ),
+    )
+
+
+def _settled_echo(state, item: Pulled, result, pending) -> bool:
+    """Our own write coming back, already recorded: nothing to store (costs no query)."""
+    return bool(
+        state
+        and not pending
+        and not result.to_plezi
+        and state.zoho_id == str(item.record["id"])
+        and state.shadow == result.shadow
+        and state.zoho_modified_at == item.modified_at
+        and state.synced_at is not None
+    )
+
+
+class _PageWriter:
+    """Merges a page's records into contacts and writes them in bulk."""
+
+    def __init__(self, run, module: str) -> None:
+        self.run, self.module = run, module
+        self.rules = run.plan.modules[module].rules
+        self.push_rules = run.plan.modules[LEADS].rules
+        self.now = timezone.now()
+        self.new_contacts: list[Contact] = []
+        self.changed: dict[int, Contact] = {}
+        self.changed_fields: set[str] = set()
+        self.states: list[SyncState] = []
+
+    def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
+        # A Lead converted into a Contact keeps its shadow: those values were agreed.
+        shadow = dict(state.shadow) if state else {}
+        plezi = {r.key: contact.value(r.key) for r in self.rules} if contact else {}
+        newer = not contact or (item.modified_at and item.modified_at > contact.updated_at)
+        result = merge_pull(
+            self.rules, plezi=plezi, zoho=item.values, shadow=shadow, zoho_is_newer=bool(newer)
+        )
+        self._record(item, contact, result)
+        if contact is None:
+            contact = Contact(workspace=self.run.workspace, email=item.email)
+            self.new_contacts.append(contact)
+            self.run.recorder.count("created_plezi")
+        elif result.to_plezi:
+            self.changed[contact.pk] = contact
+            self.run.recorder.count("updated_plezi")
+        else:
+            self.run.recorder.count("echoes")
+        for key, value in result.to_plezi.items():
+            contact.set_value(key, value)
+            self.changed_fields.add(key)
+        if self.run.dry_run:
+            self.run.preview_pull(self.module, item, contact, result)
+            return
+        if result.to_plezi:
+            contact.updated_at = self.now
+        after = {r.key: contact.value(r.key) for r in self.push_rules}
+        pending = (
+            self.module == LEADS
+            and merge_push(self.push_rules, plezi=after, shadow=result.shadow, linked=True).to_zoho
+        )
+        if not _settled_echo(state, item, result, pending):
+            self.states.append(
+                self._state(contact, state, item, result.shadow, pending=bool(pending))
+            )
+
+    def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
+        state = state or SyncState(workspace=self.run.workspace, contact=contact)
+        state.contact = contact
+        state.zoho_module, state.zoho_id = self.module, str(item.record["id"])
+        state.shadow = shadow
+        state.zoho_modified_at = item.modified_at
+        state.unlinked_by_deletion = False
+        state.last_run = self.run.model
+        state.last_outcome = f"Pulled from Zoho {self.module}"
+        if not pending:  # Plezi edits not yet in Zoho keep the contact pending for the push
+            state.synced_at = self.now
+        return state
+
+    def _record(self, item: Pulled, contact, result) -> None:
+        for conflict in result.conflicts:
+            self.run.recorder.issue(
+                kind=SyncIssue.Kind.CONFLICT,
+                direction=FROM_ZOHO,
+                module=self.module,
+                zoho_id=str(item.record["id"]),
+                email=item.email,
+                contact=contact,
+                field=conflict.key,
+                code="CONFLICT",
+                message=(
+                    f"Changed on both sides: Plezi “{conflict.plezi_value}”, Zoho "
+                    f"“{conflict.zoho_value}”. The most recent change won ({conflict.winner})."
+                ),
+            )
+        if result.consent:
+            self.run.recorder.issue(
+                kind=SyncIssue.Kind.CONSENT,
+                direction=FROM_ZOHO,
+                module=self.module,
+                zoho_id=str(item.record["id"]),
+                email=item.email,
+                contact=contact,
+                field="email_opt_out",
+                code="CONSENT",
+                message="Opted out of emails in Zoho: the opt-out now applies in Plezi too.",
+            )
+
+    def _attach_issues(self, created: dict[str, Contact]) -> None:
+        """Issues found before their contact existed (a duplicate's) now point to it."""
+        for issue in self.run.recorder.pending:
+            if issue.contact_id is None and issue.email in created:
+                issue.contact = created[issue.email]
+
+    def save(self) -> None:
+        if self.run.dry_run:
+            return
+        Contact.objects.bulk_create(self.new_contacts, batch_size=500)
+        self._attach_issues({c.email: c for c in self.new_contacts})
+        if self.changed:
+            columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}
+            Contact.objects.bulk_update(
+                list(self.changed.values()), sorted(columns | {"updated_at"}), batch_size=500
+            )
+        new = [s for s in self.states if s.pk is None]
+        for state in new:
+            state.contact_id = state.contact.pk
+            if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
+                state.synced_at = max(state.synced_at, state.contact.updated_at)
+        SyncState.objects.bulk_create(new, batch_size=500)
+        existing = [s for s in self.states if s.pk is not None]
+        if existing:
+            SyncState.objects.bulk_update(existing, _STATE_FIELDS, batch_size=500)
+
+
+_COLUMNS = {f.name for f in Contact._meta.concrete_fields}
+_STATE_FIELDS = [
+    "zoho_module",
+    "zoho_id",
+    "shadow",
+    "zoho_modified_at",
+    "synced_at",
+    "unlinked_by_deletion",
+    "last_run",
+    "last_outcome",
+]
+
+
+def pull_records(run, module: str, ids: list[str]) -> None:
+    """Pull named records (a targeted run reads its contacts' leads before pushing)."""
+    if not ids:
+        return
+    pulled = [p for p in (_read(run, module, r) for r in run.client.get_records(module, ids)) if p]
+    with transaction.atomic():
+        _apply_page(run, module, pulled)
+
+
+def unlink_deleted(run) -> None:
+    """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again."""
+    key = f"{LEADS}.deleted"
+    watermark = run.watermarks.get(key)
+    deleted = run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
+    ids = [str(d["id"]) for d in deleted]
+    if ids and not run.dry_run:
+        now = timezone.now()
+        unlinked = (
+            SyncState.objects.for_workspace(run.workspace)
+            .filter(zoho_module=LEADS, zoho_id__in=ids)
+            .update(
+                zoho_module="",
+                zoho_id="",
+                shadow={},
+                synced_at=now,
+                unlinked_by_deletion=True,
+                last_outcome="The lead was deleted in Zoho; it is re-created only if the "
+                "contact changes in Plezi.",
+            )
+        )
+        run.recorder.count("unlinked", unlinked)
+    stamps = [parse_datetime(d.get("deleted_time") or "") for d in deleted]
+    _move_watermark(run, key, max([s for s in stamps if s], default=None))

@@ -1,0 +1,260 @@
+"""Push: Plezi contacts changed since their last sync, upserted to Zoho Leads by Email.
+
+Upsert by Email is idempotent: if a run dies after Zoho accepted a batch but
+before we recorded it, the next run sends the same contacts again and Zoho
+updates the leads it already has instead of creating them twice.
+"""
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from contacts.models import Contact
+from integration.models import SyncIssue, SyncState
+from integration.sync.context import CONTACTS, LEADS
+from integration.sync.convert import ValueProblem, to_zoho
+from integration.sync.merge import merge_push
+from integration.sync.messages import zoho_record_message
+
+BATCH = 100  # Zoho's limit of records per write call
+TO_ZOHO = SyncIssue.Direction.TO_ZOHO
+PLEZI_URL_KEY = "plezi_url"  # its shadow entry: resent when the field appears or the URL moves
+
+
+@dataclass
+class Outgoing:
+    contact: Contact
+    state: SyncState | None
+    payload: dict = field(default_factory=dict)
+    shadow: dict = field(default_factory=dict)
+    skip_reason: str = ""
+
+
+def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
+    """Contacts with edits Zoho has not seen; Zoho Contacts are never written (the seed).
+
+    A full resync reconsiders every contact (a newly mapped field must reach
+    leads that did not change), except leads deleted in Zoho and not edited since.
+    """
+    pending = (
+        Q(sync_state__isnull=True)
+        | Q(sync_state__synced_at__isnull=True)
+        | Q(updated_at__gt=F("sync_state__synced_at"))
+    )
+    if full:
+        pending |= Q(sync_state__unlinked_by_deletion=False)
+    contacts = (
+        Contact.objects.for_workspace(workspace)
+        .filter(pending)
+        .exclude(sync_state__zoho_module=CONTACTS)
+    )
+    if contact_ids is not None:
+        contacts = contacts.filter(pk__in=contact_ids)
+    return contacts
+
+
+def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
+    snapshot = timezone.now()  # edits after this stay pending for the next run
+    candidates = pending_contacts(run.workspace, contact_ids, full=full)
+    chunks = _keyset_chunks(candidates.select_related("sync_state"))
+    first = next(chunks, [])
+    if not first:
+        return  # nothing pending: not even a count
+    run.recorder.progress(phase="Sending leads to Zoho", done=0, total=candidates.count())
+    done = 0
+    for chunk in itertools.chain([first], chunks):
+        _push_batch(run, [_outgoing(run, c) for c in chunk], snapshot)
+        done += len(chunk)
+        run.recorder.progress(done=done)
+        run.checkpoint()
+
+
+def _keyset_chunks(contacts) -> Iterator[list[Contact]]:
+    """Batches of BATCH contacts by id: each query is an index range, however many there are."""
+    last_id = 0
+    while chunk := list(contacts.filter(pk__gt=last_id).order_by("pk")[:BATCH]):
+        last_id = chunk[-1].pk
+        yield chunk
+
+
+def _outgoing(run, contact: Contact) -> Outgoing:
+    """What to send for `contact`: the fields Plezi changed, checked against Zoho's metadata."""
+    plan = run.plan.modules[LEADS]
+    state = getattr(contact, "sync_state", None)
+    linked = bool(state and state.zoho_id)
+    plezi = {rule.key: contact.value(rule.key) for rule in plan.rules}
+    merged = merge_push(
+        plan.rules, plezi=plezi, shadow=state.shadow if state else {}, linked=linked
+    )
+    out = Outgoing(contact=contact, state=state, payload={"Email": contact.email})
+    out.shadow = merged.shadow
+    for pair in plan.push:
+        if pair.plezi_key not in merged.to_zoho:
+            continue
+        try:
+            out.payload[pair.zoho_api_name] = to_zoho(pair, merged.to_zoho[pair.plezi_key])
+        except ValueProblem as problem:
+            _field_problem(run, out, pair.plezi_key, str(problem))
+    _add_lead_extras(run, out, linked)
+    if merged.consent and not out.skip_reason:
+        run.recorder.issue(
+            kind=SyncIssue.Kind.CONSENT,
+            direction=TO_ZOHO,
+            module=LEADS,
+            email=contact.email,
+            contact=contact,
+            field="email_opt_out",
+            code="CONSENT",
+            message="Opted out of emails in Plezi: the opt-out is sent to Zoho.",
+        )
+    return out
+
+
+def _field_problem(run, out: Outgoing, key: str, message: str) -> None:
+    """Report a value Zoho would refuse; the rest of the record is still sent."""
+    if out.state and key in out.state.shadow:
+        out.shadow[key] = out.state.shadow[key]
+    else:
+        out.shadow.pop(key, None)
+    run.recorder.issue(
+        kind=SyncIssue.Kind.ERROR,
+        direction=TO_ZOHO,
+        module=LEADS,
+        email=out.contact.email,
+        contact=out.contact,
+        field=key,
+        code="INVALID_VALUE",
+        message=message,
+        zoho_id=out.state.zoho_id if out.state else "",
+    )
+
+
+def _add_lead_extras(run, out: Outgoing, linked: bool) -> None:
+    """plezi_url, the filter value for new leads, and Zoho's mandatory Last_Name."""
+    url_field = run.plan.plezi_url_field
+    if url_field and out.shadow.get(PLEZI_URL_KEY) != out.contact.plezi_url:
+        out.payload[url_field] = out.contact.plezi_url
+        out.shadow[PLEZI_URL_KEY] = out.contact.plezi_url
+    if not linked and run.plan.filter_field:
+        out.payload[run.plan.filter_field] = run.plan.filter_value  # so it stays in scope
+    if "Last_Name" in out.payload and not out.payload["Last_Name"]:
+        out.payload.pop("Last_Name")
+        out.shadow.pop("last_name", None)
+        if linked:
+            _field_problem(run, out, "last_name", _LAST_NAME_KEPT)
+    if not linked and not out.payload.get("Last_Name"):
+        out.skip_reason = _NO_LAST_NAME
+
+
+_NO_LAST_NAME = (
+    "No last name: Zoho requires a Last Name on every Lead, so this contact was not sent. "
+    "Add the contact's last name in Plezi; it will be sent on the next sync."
+)
+_LAST_NAME_KEPT = (
+    "The last name was cleared in Plezi, but Zoho requires one: Zoho keeps the previous last "
+    "name. Enter a last name in Plezi to update it."
+)
+
+
+def _push_batch(run, batch: list[Outgoing], snapshot) -> None:
+    skipped = [o for o in batch if o.skip_reason]
+    for out in skipped:
+        run.recorder.issue(
+            kind=SyncIssue.Kind.SKIPPED,
+            direction=TO_ZOHO,
+            module=LEADS,
+            email=out.contact.email,
+            contact=out.contact,
+            field="last_name",
+            code="MANDATORY_NOT_FOUND",
+            message=out.skip_reason,
+        )
+    sending = [o for o in batch if not o.skip_reason and _has_news(o)]
+    quiet = [o for o in batch if not o.skip_reason and not _has_news(o)]
+    if run.dry_run:
+        for out in sending:
+            run.preview_push(out)
+        return
+    results = (
+        run.client.upsert(
+            LEADS,
+            [o.payload for o in sending],
+            duplicate_check_fields=("Email",),
+            trigger=("workflow",),
+        )
+        if sending
+        else []
+    )
+    with transaction.atomic():
+        states = [_settled(run, o, snapshot, "Nothing new for Zoho") for o in quiet + skipped]
+        for out, result in zip(sending, results, strict=True):
+            states.append(_outcome(run, out, result, snapshot))
+        _save_states(states)
+
+
+def _has_news(out: Outgoing) -> bool:
+    """More than the Email that identifies the record, or a record Zoho has not got yet."""
+    return len(out.payload) > 1 or not (out.state and out.state.zoho_id)
+
+
+def _settled(run, out: Outgoing, snapshot, outcome: str) -> SyncState:
+    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
+    state.synced_at = snapshot
+    state.last_run = run.model
+    state.last_outcome = out.skip_reason[:200] if out.skip_reason else outcome
+    return state
+
+
+def _outcome(run, out: Outgoing, result, snapshot) -> SyncState:
+    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
+    state.last_run = run.model
+    if not result.ok:
+        message = zoho_record_message(result)
+        run.recorder.issue(
+            kind=SyncIssue.Kind.ERROR,
+            direction=TO_ZOHO,
+            module=LEADS,
+            email=out.contact.email,
+            contact=out.contact,
+            zoho_id=state.zoho_id,
+            field=result.details.get("api_name", ""),
+            code=result.code or "",
+            message=message,
+        )
+        state.last_outcome = f"Zoho refused it: {message}"[:200]
+        return state  # synced_at unchanged: the next run tries again
+    created = result.action == "insert"
+    run.recorder.count("pushed")
+    run.recorder.count("created_zoho" if created else "updated_zoho")
+    state.zoho_module, state.zoho_id = LEADS, str(result.id)
+    state.shadow = out.shadow
+    state.zoho_modified_at = parse_datetime(result.modified_time or "") or state.zoho_modified_at
+    state.synced_at = snapshot
+    state.unlinked_by_deletion = False
+    state.last_outcome = "Created in Zoho" if created else "Updated in Zoho"
+    return state
+
+
+def _save_states(states: list[SyncState]) -> None:
+    SyncState.objects.bulk_create([s for s in states if s.pk is None], batch_size=500)
+    existing = [s for s in states if s.pk is not None]
+    if existing:
+        SyncState.objects.bulk_update(
+            existing,
+            [
+                "zoho_module",
+                "zoho_id",
+                "shadow",
+                "zoho_modified_at",
+                "synced_at",
+                "unlinked_by_deletion",
+                "last_run",
+                "last_outcome",
+            ],
+            batch_size=500,
+        )

@@ -1,0 +1,192 @@
+"""A sync run from start to end: lock, pull, push, record.
+
+`sync_run` is what every trigger calls (the schedule, a form submission,
+Synchronise now, Resync everything, the command). It takes the workspace's
+lease; a trigger that finds it taken asks the running worker for one
+follow-up run, so triggers coalesce and none is dropped.
+"""
+
+import logging
+
+from django.utils import timezone
+
+from accounts.models import Workspace
+from accounts.services import workspace_mark_resynced
+from integration.models import SyncRun, SyncState
+from integration.selectors import connection_of
+from integration.services import client_for
+from integration.sync import lock
+from integration.sync.context import LEADS, MODULES, plan_for
+from integration.sync.pull import pull_module, pull_records, unlink_deleted, watermarks_of
+from integration.sync.push import push_changed
+from integration.sync.record import Recorder
+from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoError
+
+logger = logging.getLogger(__name__)
+PREVIEW_LIMIT = 500
+
+
+class LeaseLost(Exception):
+    """Another worker took over this workspace (ours was presumed dead): stop now."""
+
+
+class Run:
+    """One run in progress: what the pull and push steps read and report to."""
+
+    def __init__(self, *, model: SyncRun, client, plan, holder: str, on_progress=None) -> None:
+        self.model, self.client, self.plan, self.holder = model, client, plan, holder
+        self.workspace = model.workspace
+        self.dry_run = model.dry_run
+        self.recorder = Recorder(model)
+        self.on_progress = on_progress
+        self.watermarks = watermarks_of(self.workspace)
+
+    def step(self, n: int) -> None:
+        self.recorder.progress(done=self.model.done + n)
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        self.recorder.checkpoint(client=self.client)
+        if self.on_progress:
+            self.on_progress(self.model)
+        if not lock.lease_renew(workspace_id=self.workspace.pk, holder=self.holder):
+            raise LeaseLost("This run's lease expired and another run took over.")
+
+    def preview_pull(self, module, item, contact, result) -> None:
+        if result.to_plezi or contact.pk is None:
+            action = "create" if contact.pk is None else "update"
+            self._preview("Plezi", action, item.email, result.to_plezi, module)
+
+    def preview_push(self, out) -> None:
+        action = "update" if out.state and out.state.zoho_id else "create"
+        self._preview("Zoho", action, out.contact.email, out.payload, LEADS)
+
+    def _preview(self, side, action, email, changes, module) -> None:
+        if len(self.model.preview) < PREVIEW_LIMIT:
+            self.model.preview.append(
+                {
+                    "side": side,
+                    "action": action,
+                    "email": email,
+                    "module": module,
+                    "changes": {k: _jsonable(v) for k, v in changes.items()},
+                }
+            )
+
+
+def _jsonable(value):
+    return value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
+
+
+def sync_run(
+    *,
+    workspace_id: int,
+    trigger: str,
+    full: bool = False,
+    dry_run: bool = False,
+    contact_ids: list[int] | None = None,
+    on_progress=None,
+) -> SyncRun | None:
+    """Run a sync for the workspace, or queue a follow-up if one is running (returns None).
+
+    `on_progress(run)` is called at each checkpoint (the command draws a bar).
+    """
+    holder = lock.new_holder()
+    if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
+        lock.request_follow_up(workspace_id=workspace_id, trigger=trigger, full=full)
+        # The running worker may have finished between our two steps: try once more.
+        if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
+            return None
+    try:
+        while True:
+            run = _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress)
+            if lock.lease_release(workspace_id=workspace_id, holder=holder):
+                return run
+            trigger, full = lock.follow_up_take(workspace_id=workspace_id, holder=holder)
+            contact_ids, dry_run = None, False
+    except BaseException:
+        lock.lease_release(workspace_id=workspace_id, holder=holder)
+        raise
+
+
+def close_interrupted_runs(workspace: Workspace) -> int:
+    """Runs still `running` while we hold the lease died with their worker: close them."""
+    return (
+        SyncRun.objects.for_workspace(workspace)
+        .filter(status=SyncRun.Status.RUNNING)
+        .update(
+            status=SyncRun.Status.FAILED,
+            ended_at=timezone.now(),
+            error="The worker stopped during this run (restarted or killed). Nothing was lost: "
+            "the next run picks up what this one had not finished.",
+        )
+    )
+
+
+def _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress) -> SyncRun:
+    workspace = Workspace.objects.get(pk=workspace_id)
+    close_interrupted_runs(workspace)
+    model = SyncRun.objects.create(workspace=workspace, trigger=trigger, full=full, dry_run=dry_run)
+    connection = connection_of(workspace)
+    if connection is None or not connection.is_usable:
+        return _finish(model, None, SyncRun.Status.FAILED, _NOT_CONNECTED)
+    client = client_for(connection)
+    plan = plan_for(
+        workspace, filter_field=connection.filter_field, filter_value=connection.filter_value
+    )
+    run = Run(model=model, client=client, plan=plan, holder=holder, on_progress=on_progress)
+    try:
+        _steps(run, full=full, contact_ids=contact_ids)
+    except ZohoCreditsExhausted:
+        return _finish(model, run, SyncRun.Status.PARTIAL, _NO_CREDITS)
+    except ZohoAuthError as error:
+        return _finish(model, run, SyncRun.Status.FAILED, str(error))
+    except (ZohoError, LeaseLost) as error:
+        return _finish(model, run, SyncRun.Status.FAILED, str(error))
+    except Exception:
+        logger.exception("Sync run %s failed", model.pk)
+        return _finish(model, run, SyncRun.Status.FAILED, _UNEXPECTED)
+    status = SyncRun.Status.PARTIAL if run.recorder.counts["failed"] else SyncRun.Status.SUCCESS
+    finished = _finish(model, run, status, "")
+    if full and not dry_run and contact_ids is None:
+        workspace_mark_resynced(workspace=workspace, at=model.started_at)
+    return finished
+
+
+def _steps(run: Run, *, full: bool, contact_ids) -> None:
+    if contact_ids is None:
+        for module in MODULES:
+            pull_module(run, module, full=full)
+        unlink_deleted(run)
+    else:
+        linked = SyncState.objects.for_workspace(run.workspace).filter(
+            contact_id__in=contact_ids, zoho_module=LEADS
+        )
+        pull_records(run, LEADS, [s.zoho_id for s in linked if s.zoho_id])
+    push_changed(run, contact_ids=contact_ids, full=full)
+
+
+def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun:
+    """Close the run: counters, status and end time in one write."""
+    model.status, model.error, model.ended_at = status, error, timezone.now()
+    if run is None:
+        model.save(update_fields=["status", "error", "ended_at"])
+        return model
+    run.recorder.progress(phase="Done")
+    run.recorder.checkpoint(client=run.client, extra=("status", "error", "ended_at", "preview"))
+    return model
+
+
+_NOT_CONNECTED = (
+    "Zoho CRM is not connected (or needs reconnecting). Open the Zoho CRM page, fill in the "
+    "configuration and click “Update your configuration”, then synchronise again."
+)
+_NO_CREDITS = (
+    "Zoho's daily API credits ran out, so the run stopped early. What was done is kept; the rest "
+    "is synced by the next run once Zoho grants credits again (a rolling 24 hours), or buy "
+    "add-on credits in Zoho."
+)
+_UNEXPECTED = (
+    "An unexpected error stopped the run. Nothing was lost: the next run resumes the work. "
+    "If it happens again, contact support with the run's time."
+)

@@ -1,0 +1,124 @@
+"""The marketer's sync pages: history, a run's progress and issues, actions, a contact's panel."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import workspace_view
+from contacts.models import Contact
+from integration.history import daily_activity, runs_filtered
+from integration.models import SyncIssue, SyncRun, SyncState
+from integration.sync_services import sync_enqueue, sync_retry_failed
+
+RUNS_PER_PAGE = 25
+ISSUES_PER_PAGE = 50
+
+
+@workspace_view
+def history(request):
+    runs = runs_filtered(
+        request.workspace, status=request.GET.get("status"), trigger=request.GET.get("trigger")
+    )
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    since = timezone.now() - timedelta(days=30)
+    context = {
+        "page": page,
+        "statuses": SyncRun.Status.choices,
+        "triggers": SyncRun.Trigger.choices,
+        "chart": daily_activity(request.workspace, since=since),
+        "current": SyncRun.objects.for_workspace(request.workspace).first(),
+    }
+    return render(request, "integration/history.html", context)
+
+
+@workspace_view
+def current_run(request):
+    """The history page's live panel (htmx polls it while a run is going)."""
+    run = SyncRun.objects.for_workspace(request.workspace).first()
+    return render(request, "integration/_current_run.html", {"current": run})
+
+
+@workspace_view
+def run_detail(request, pk):
+    run = get_object_or_404(SyncRun.objects.for_workspace(request.workspace), pk=pk)
+    issues = run.issues.all()
+    kind = request.GET.get("kind")
+    if kind in SyncIssue.Kind.values:
+        issues = issues.filter(kind=kind)
+    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"run": run, "page": page, "kinds": SyncIssue.Kind.choices, "kind": kind}
+    return render(request, "integration/run_detail.html", context)
+
+
+@workspace_view
+def run_progress(request, pk):
+    run = get_object_or_404(SyncRun.objects.for_workspace(request.workspace), pk=pk)
+    return render(request, "integration/_run_progress.html", {"run": run})
+
+
+def _start(request, *, trigger: str, full: bool = False, dry_run: bool = False, note: str):
+    sync_enqueue(workspace_id=request.workspace.pk, trigger=trigger, full=full, dry_run=dry_run)
+    messages.success(request, note)
+    return redirect("sync:history", workspace_slug=request.workspace.slug)
+
+
+@require_POST
+@workspace_view
+def sync_now(request):
+    return _start(
+        request,
+        trigger=SyncRun.Trigger.MANUAL,
+        note="Synchronisation started. Progress shows below; you can leave this page.",
+    )
+
+
+@require_POST
+@workspace_view(admin=True)
+def resync(request):
+    return _start(
+        request,
+        trigger=SyncRun.Trigger.RESYNC,
+        full=True,
+        note="Full resynchronisation started: every contact is compared again with Zoho.",
+    )
+
+
+@require_POST
+@workspace_view
+def preview(request):
+    return _start(
+        request,
+        trigger=SyncRun.Trigger.MANUAL,
+        dry_run=True,
+        note="Preview started: nothing is written. Open the run to see what would change.",
+    )
+
+
+@require_POST
+@workspace_view
+def retry_failed(request, pk):
+    run = get_object_or_404(SyncRun.objects.for_workspace(request.workspace), pk=pk)
+    count = sync_retry_failed(run=run)
+    if count:
+        messages.success(request, f"Retrying {count} failed record(s).")
+    else:
+        messages.info(request, "This run has no failed Plezi records to retry.")
+    return redirect("sync:history", workspace_slug=request.workspace.slug)
+
+
+@workspace_view
+def contact_panel(request, pk):
+    """Why did this contact (not) sync: its link, last outcome, conflicts and issues."""
+    contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
+    state = SyncState.objects.filter(contact=contact).select_related("last_run").first()
+    issues = SyncIssue.objects.for_workspace(request.workspace).filter(contact=contact)
+    context = {
+        "contact": contact,
+        "state": state,
+        "issues": issues.select_related("run").order_by("-id")[:20],
+    }
+    return render(request, "integration/_contact_sync_panel.html", context)

@@ -1,0 +1,46 @@
+"""django-q2 entry points: thin, taking ids, each calling one service."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from integration.models import SyncRun
+from integration.selectors import connected_workspace_ids
+from integration.sync_services import sync_enqueue
+from integration.sync.runner import sync_run
+
+
+def sync_workspace(
+    workspace_id: int,
+    trigger: str = SyncRun.Trigger.SCHEDULE,
+    full: bool = False,
+    contact_ids: list[int] | None = None,
+    dry_run: bool = False,
+) -> int | None:
+    """One workspace's run (or a coalesced follow-up request); returns the run's id."""
+    run = sync_run(
+        workspace_id=workspace_id,
+        trigger=trigger,
+        full=full,
+        dry_run=dry_run,
+        contact_ids=contact_ids,
+    )
+    return run.pk if run else None
+
+
+def sync_all_connected() -> int:
+    """The schedule's fan-out: one task per connected workspace, so workers share them."""
+    ids = list(connected_workspace_ids())
+    for workspace_id in ids:
+        sync_enqueue(workspace_id=workspace_id, trigger=SyncRun.Trigger.SCHEDULE)
+    return len(ids)
+
+
+HISTORY_DAYS = 90
+
+
+def history_cleanup() -> int:
+    """Runs and their issues are kept 90 days."""
+    cutoff = timezone.now() - timedelta(days=HISTORY_DAYS)
+    deleted, _ = SyncRun.objects.filter(started_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,123 @@
+"""The Zoho CRM page: the connection's state for members, its configuration for admins."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import workspace_view
+from integration import services
+from integration.forms import ConnectionForm
+from integration.selectors import connection_of, connection_state
+
+
+@workspace_view
+@require_http_methods(["GET", "POST"])
+def connection(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    existing = connection_of(workspace)
+    form = None
+    if request.membership.is_admin:
+        form = ConnectionForm(request.POST or None, connection=existing)
+    elif request.method == "POST":
+        raise PermissionDenied("Only workspace admins can change the Zoho configuration.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_update(
+                workspace=workspace, data=form.cleaned_data, actor=request.user
+            )
+        except services.ConnectionProblem as problem:
+            form.add_error(problem.field, problem.message)
+        else:
+            messages.success(
+                request,
+                "Zoho CRM is connected and your configuration is saved. Check the fields "
+                "below, review the mapping, then launch a synchronisation.",
+            )
+            return redirect("integration:connection", workspace.slug)
+    return render(
+        request,
+        "integration/connection.html",
+        {
+            "form": form,
+            "state": connection_state(workspace),
+            "mapping_url": _optional_url("mapping:index", workspace.slug),
+        },
+    )
+
+
+@workspace_view(admin=True)
+@require_POST
+def test_connection(request: HttpRequest) -> HttpResponse:
+    existing = _connection_or_none(request)
+    if existing is not None:
+        health = services.connection_check(connection=existing)
+        if health.ok:
+            messages.success(request, "Connection OK: " + " ".join(c.detail for c in health.checks))
+        else:
+            messages.error(request, f"Connection test failed: {health.problem}")
+    return redirect("integration:connection", request.workspace.slug)
+
+
+@workspace_view(admin=True)
+@require_POST
+def refresh_fields(request: HttpRequest) -> HttpResponse:
+    existing = _connection_or_none(request)
+    if existing is not None:
+        try:
+            counts = services.connection_refresh_fields(connection=existing)
+        except services.ConnectionProblem as problem:
+            messages.error(request, f"Zoho fields not refreshed: {problem.message}")
+        else:
+            messages.success(
+                request,
+                f"Zoho fields refreshed: {counts['Leads']} Leads fields, "
+                f"{counts['Contacts']} Contacts fields.",
+            )
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("integration:connection", request.workspace.slug)
+
+
+@workspace_view(admin=True)
+@require_http_methods(["GET", "POST"])
+def disconnect(request: HttpRequest) -> HttpResponse:
+    existing = connection_of(request.workspace)
+    if existing is None or not existing.refresh_token:
+        messages.info(request, "Zoho CRM is not connected.")
+        return redirect("integration:connection", request.workspace.slug)
+    if request.method == "POST":
+        revoked = services.connection_disconnect(connection=existing, actor=request.user)
+        if revoked:
+            messages.success(
+                request, "Zoho CRM is disconnected: its tokens are revoked and deleted."
+            )
+        else:
+            messages.warning(
+                request,
+                "Zoho CRM is disconnected and its tokens are deleted here, but Zoho could not "
+                "be reached to revoke them: delete the Self Client in Zoho's API console.",
+            )
+        return redirect("integration:connection", request.workspace.slug)
+    return render(request, "integration/disconnect.html", {"connection": existing})
+
+
+def _connection_or_none(request: HttpRequest):
+    existing = connection_of(request.workspace)
+    if existing is None:
+        messages.error(request, "Connect Zoho CRM first: fill in the configuration below.")
+    return existing
+
+
+def _optional_url(name: str, slug: str) -> str | None:
+    """A link to another app's page, when that app's URLs are installed."""
+    try:
+        return reverse(name, args=[slug])
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,197 @@
+"""The client's typed operations against the sandbox: paging, search, upsert, metadata."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from integration.services import client_for
+from integration.zoho.criteria import all_equal, escape_value
+
+
+def lead(n: int, **values) -> dict:
+    return {"Last_Name": f"Lead {n}", "Email": f"lead{n}@example.test", **values}
+
+
+def test_2500_records_come_in_13_pages_past_the_2000_page_cap(zoho, zoho_client):
+    zoho.seed("Leads", 2500)
+
+    pages = list(zoho_client.iter_records("Leads"))
+
+    assert [len(p) for p in pages] == [200] * 12 + [100]
+    ids = [r["id"] for page in pages for r in page]
+    assert len(set(ids)) == 2500
+    times = [r["Modified_Time"] for page in pages for r in page]
+    assert times == sorted(times)  # oldest change first
+    # Page 11 by number would be refused (DISCRETE_PAGINATION_LIMIT_EXCEEDED): the
+    # client followed next_page_token.
+    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] == 13
+
+
+def test_prefetch_yields_the_same_pages(zoho, connection):
+    # Inside the test's transaction: helper threads never touch the database.
+    zoho.seed("Leads", 450)
+    client = client_for(connection)
+
+    plain = [r["id"] for page in client.iter_records("Leads") for r in page]
+    prefetched = [r["id"] for page in client.iter_records("Leads", prefetch=True) for r in page]
+
+    assert prefetched == plain and len(plain) == 450
+
+
+def test_stopping_early_with_prefetch_stops_fetching(zoho, connection):
+    zoho.seed("Leads", 1000)
+    client = client_for(connection)
+
+    pages = client.iter_records("Leads", prefetch=True)
+    next(pages)
+    pages.close()
+
+    # This page, and at most the one that was on its way: not the other three.
+    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] <= 2
+
+
+def test_no_records_is_no_pages(zoho_client):
+    assert list(zoho_client.iter_records("Contacts")) == []
+
+
+def test_if_modified_since_returns_only_newer_records(zoho, zoho_client):
+    ids = zoho.create_records("Leads", [lead(1), lead(2), lead(3)])
+    zoho.advance_clock(3600)
+    zoho.update_record("Leads", ids[1], {"First_Name": "Changed"})
+    since = datetime.now(UTC) + timedelta(minutes=30)
+
+    pages = list(zoho_client.iter_records("Leads", modified_since=since))
+
+    assert [[r["id"] for r in page] for page in pages] == [[ids[1]]]
+
+
+def test_nothing_modified_since_is_304_and_no_pages(zoho, zoho_client):
+    zoho.create_records("Leads", [lead(1)])
+
+    since = datetime.now(UTC) + timedelta(hours=1)
+
+    assert list(zoho_client.iter_records("Leads", modified_since=since)) == []
+    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] == 1
+
+
+def test_fields_limits_what_comes_back(zoho, zoho_client):
+    zoho.create_records("Leads", [lead(1, First_Name="Ada", Company="Acme")])
+
+    [page] = zoho_client.iter_records("Leads", fields=["Email", "Last_Name"])
+
+    assert set(page[0]) == {"id", "Email", "Last_Name"}
+
+
+def test_converted_leads_are_hidden_unless_asked_for(zoho, zoho_client):
+    ids = zoho.create_records("Leads", [lead(1), lead(2)])
+    zoho.convert_lead(ids[0])
+
+    visible = [r["id"] for p in zoho_client.iter_records("Leads") for r in p]
+    every = [r["id"] for p in zoho_client.iter_records("Leads", converted="both") for r in p]
+
+    assert visible == [ids[1]] and sorted(every) == sorted(ids)
+
+
+def test_criteria_values_are_escaped():
+    assert escape_value(r"Burns,B (Sales)\ ") == r"Burns\,B \(Sales\)\\ "
+    assert all_equal({"Last_Name": "A,B"}) == r"(Last_Name:equals:A\,B)"
+    assert all_equal({"A": "1", "B": "2"}) == "((A:equals:1)and(B:equals:2))"
+
+
+def test_search_by_criteria_with_special_characters(zoho, zoho_client):
+    zoho.create_records(
+        "Leads",
+        [lead(1, Last_Name="Burns,B (Sales)"), lead(2, Last_Name="Burns"), lead(3)],
+    )
+
+    found = zoho_client.search("Leads", criteria={"Last_Name": "Burns,B (Sales)"})
+
+    assert [r["Email"] for r in found] == ["lead1@example.test"]
+
+
+def test_search_by_email(zoho, zoho_client):
+    zoho.create_records("Leads", [lead(1), lead(2, Email="Ada+tag@Example.test")])
+
+    found = zoho_client.search("Leads", email="ada+tag@example.test")
+
+    assert [r["Last_Name"] for r in found] == ["Lead 2"]
+
+
+def test_search_without_hits_is_empty(zoho_client):
+    assert zoho_client.search("Leads", email="nobody@example.test") == []
+
+
+def test_search_needs_exactly_one_mode(zoho_client):
+    with pytest.raises(ValueError):
+        zoho_client.search("Leads")
+
+
+def test_get_records_by_ids_skips_unknown_ones(zoho, zoho_client):
+    ids = zoho.create_records("Leads", [lead(n) for n in range(3)])
+
+    found = zoho_client.get_records("Leads", [*ids, "1234567890123456789"])
+
+    assert sorted(r["id"] for r in found) == sorted(ids)
+
+
+def test_upsert_sends_100_a_call_and_returns_each_outcome(zoho, zoho_client):
+    records = [lead(n) for n in range(250)]
+
+    results = zoho_client.upsert("Leads", records)
+
+    assert len(results) == 250 and all(r.ok and r.action == "insert" for r in results)
+    assert all(r.id and r.modified_time for r in results)
+    assert zoho.stats()["calls"]["POST /crm/v2/Leads/upsert"] == 3
+    again = zoho_client.upsert("Leads", records[:2])
+    assert [r.action for r in again] == ["update", "update"]
+    assert [r.id for r in again] == [r.id for r in results[:2]]
+
+
+def test_upsert_reports_refused_records_in_a_mixed_batch(zoho, zoho_client):
+    records = [lead(1), {"Email": "no-last-name@example.test"}, lead(3)]
+
+    results = zoho_client.upsert("Leads", records)  # Zoho answers 207
+
+    assert [r.ok for r in results] == [True, False, True]
+    assert results[1].code == "MANDATORY_NOT_FOUND"
+    assert results[1].details == {"api_name": "Last_Name"} and results[1].id is None
+
+
+def test_upsert_all_refused_is_400_with_outcomes_not_an_exception(zoho, zoho_client):
+    results = zoho_client.upsert("Leads", [{"Email": "a@example.test"}])
+    assert [(r.ok, r.code) for r in results] == [(False, "MANDATORY_NOT_FOUND")]
+
+
+def test_upsert_accepts_the_legacy_202(zoho, zoho_client):
+    zoho.set_limits(legacy_status=True)
+    results = zoho_client.upsert("Leads", [lead(1), {"Email": "x@example.test"}])
+    assert [r.ok for r in results] == [True, False]
+
+
+def test_upsert_many_runs_batches_concurrently_in_order(zoho, connection):
+    zoho.set_limits(latency_ms=50)
+    client = client_for(connection)
+    records = [lead(n) for n in range(450)]
+
+    results = client.upsert_many("Leads", iter(records), concurrency=3)
+
+    assert len(results) == 450 and all(r.ok for r in results)
+    by_id = {r["id"]: r["Email"] for r in zoho.records("Leads")}
+    assert [by_id[r.id] for r in results] == [r["Email"] for r in records]
+    assert 2 <= zoho.stats()["max_concurrency_seen"] <= 3
+
+
+def test_deleted_records_are_listed(zoho, zoho_client):
+    ids = zoho.create_records("Leads", [lead(1), lead(2)])
+    zoho.delete_record("Leads", ids[0])
+
+    deleted = zoho_client.deleted_records("Leads")
+
+    assert [d["id"] for d in deleted] == [ids[0]]
+
+
+def test_metadata_org_and_current_user(zoho, zoho_client):
+    fields = {f["api_name"]: f for f in zoho_client.fields("Leads")}
+    assert fields["Last_Name"]["system_mandatory"] is True
+    assert zoho_client.org()["domain_name"] == zoho.org()["domain_name"]
+    assert zoho_client.current_user()["email"] == "admin@sandbox.example"

@@ -1,0 +1,191 @@
+"""What starts a sync: forms, the button, the schedule, the command; and how they coalesce."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_q.models import Schedule
+
+from contacts.models import Field
+from contacts.services import form_save, form_submit
+from integration.models import SyncLock, SyncRun
+from integration.sync import lock
+from integration.sync.runner import sync_run
+from tests.sync.conftest import add_contacts, by_email, lead, sync
+
+
+def make_form(workspace, *keys):
+    fields = Field.objects.for_workspace(workspace).filter(key__in=keys)
+    return form_save(workspace=workspace, name="Form", fields=fields, thank_you_message="Thanks")
+
+
+def test_a_public_form_submission_pushes_the_lead_at_once(
+    connected, zoho, workspace, django_capture_on_commit_callbacks
+):
+    form = make_form(workspace, "first_name", "last_name")
+    with django_capture_on_commit_callbacks(execute=True):
+        form_submit(form=form, data={"email": "Visitor@Web.test", "last_name": "Vee"})
+
+    assert by_email(zoho.records("Leads"))["visitor@web.test"]["Last_Name"] == "Vee"
+    run = SyncRun.objects.get(trigger=SyncRun.Trigger.FORM)
+    assert (run.status, run.created_zoho) == (SyncRun.Status.SUCCESS, 1)
+
+
+def test_a_form_submission_for_a_linked_lead_reads_it_first_so_no_edit_is_lost(
+    connected, zoho, workspace, django_capture_on_commit_callbacks
+):
+    add_contacts(workspace, {"email": "v@web.test", "last_name": "Vee", "company": "Old"})
+    sync(workspace)
+    [known] = zoho.records("Leads")
+    zoho.advance_clock(60)
+    zoho.update_record("Leads", known["id"], {"Company": "Rep's edit"})
+    form = make_form(workspace, "city")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        form_submit(form=form, data={"email": "v@web.test", "city": "Lille"})
+
+    after = by_email(zoho.records("Leads"))["v@web.test"]
+    assert (after["Company"], after["City"]) == ("Rep's edit", "Lille")
+
+
+def test_a_trigger_during_a_run_is_coalesced_into_one_follow_up(connected, zoho, workspace):
+    holder = lock.new_holder()
+    assert lock.lease_acquire(workspace_id=workspace.pk, holder=holder)
+
+    assert sync_run(workspace_id=workspace.pk, trigger="manual") is None
+    assert sync_run(workspace_id=workspace.pk, trigger="schedule", full=True) is None
+    assert SyncLock.objects.get(workspace=workspace).requested is True
+    assert not lock.lease_release(workspace_id=workspace.pk, holder=holder)
+
+    trigger, full = lock.follow_up_take(workspace_id=workspace.pk, holder=holder)
+    assert (trigger, full) == ("schedule", True)
+    assert lock.lease_release(workspace_id=workspace.pk, holder=holder)
+
+
+def test_a_running_worker_serves_the_follow_up_requested_meanwhile(
+    connected, zoho, workspace, monkeypatch
+):
+    from integration.sync import runner
+
+    add_contacts(workspace, {"email": "first@plezi.test", "last_name": "F"})
+    original = runner._steps
+    calls = []
+
+    def steps_with_a_trigger_arriving(run, **kwargs):
+        calls.append(run.model.trigger)
+        if len(calls) == 1:  # someone clicks while the first run works
+            assert sync_run(workspace_id=workspace.pk, trigger="manual") is None
+            add_contacts(workspace, {"email": "second@plezi.test", "last_name": "S"})
+        original(run, **kwargs)
+
+    monkeypatch.setattr(runner, "_steps", steps_with_a_trigger_arriving)
+    sync_run(workspace_id=workspace.pk, trigger="schedule")
+
+    assert calls == ["schedule", "manual"]
+    assert {"first@plezi.test", "second@plezi.test"} <= set(by_email(zoho.records("Leads")))
+    assert not SyncLock.objects.get(workspace=workspace).holder
+
+
+def test_a_run_left_running_by_a_killed_worker_is_closed_by_the_next(connected, workspace):
+    dead = SyncRun.objects.create(workspace=workspace, trigger="schedule")
+
+    sync(workspace)
+
+    dead.refresh_from_db()
+    assert dead.status == SyncRun.Status.FAILED and "worker stopped" in dead.error
+
+
+def test_the_two_hour_schedule_and_the_cleanup_exist(db):
+    every_two_hours = Schedule.objects.get(name="Zoho sync: every two hours")
+    assert (every_two_hours.func, every_two_hours.minutes) == (
+        "integration.tasks.sync_all_connected",
+        120,
+    )
+    assert Schedule.objects.filter(func="integration.tasks.history_cleanup").exists()
+
+
+def test_the_schedule_fans_out_one_run_per_connected_workspace(
+    connected, zoho, workspace, django_capture_on_commit_callbacks
+):
+    from integration.tasks import sync_all_connected
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sync_all_connected() == 1
+    assert SyncRun.objects.filter(trigger="schedule", workspace=workspace).count() == 1
+
+
+def test_synchronise_now_runs_and_the_history_shows_it(
+    connected, zoho, workspace, owner_client, django_capture_on_commit_callbacks
+):
+    zoho.create_records("Leads", [lead("ann@zoho.test")])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(reverse("sync:now", args=[workspace.slug]), follow=True)
+
+    assert b"Synchronisation started" in response.content
+    run = SyncRun.objects.get(trigger=SyncRun.Trigger.MANUAL)
+    assert run.status == SyncRun.Status.SUCCESS
+    page = owner_client.get(reverse("sync:run", args=[workspace.slug, run.pk]))
+    assert b"Read from Zoho" in page.content and b"100%" in page.content
+
+
+def test_resync_everything_is_for_admins_and_clears_the_banner(
+    connected, zoho, workspace, owner_client, member_client, django_capture_on_commit_callbacks
+):
+    assert member_client.post(reverse("sync:resync", args=[workspace.slug])).status_code == 403
+    workspace.refresh_from_db()
+    assert workspace.needs_resync  # connecting changed the configuration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("sync:resync", args=[workspace.slug]))
+
+    workspace.refresh_from_db()
+    assert not workspace.needs_resync
+    assert SyncRun.objects.get(trigger=SyncRun.Trigger.RESYNC).full
+
+
+def test_retry_failed_records_sends_them_again(
+    connected, zoho, workspace, owner_client, django_capture_on_commit_callbacks
+):
+    add_contacts(workspace, {"email": "anon@plezi.test"})
+    run = sync(workspace)
+    contact = run.issues.get().contact
+    contact.last_name = "Named"
+    contact.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("sync:retry", args=[workspace.slug, run.pk]))
+
+    retry = SyncRun.objects.get(trigger=SyncRun.Trigger.RETRY)
+    assert retry.created_zoho == 1
+
+
+def test_the_contact_panel_says_why_a_contact_did_not_sync(
+    connected, zoho, workspace, owner_client
+):
+    add_contacts(workspace, {"email": "anon@plezi.test"})
+    run = sync(workspace)
+    contact = run.issues.get().contact
+
+    panel = owner_client.get(reverse("sync:contact_panel", args=[workspace.slug, contact.pk]))
+
+    assert b"Not in Zoho yet" in panel.content
+    assert b"Add the contact&#x27;s last name" in panel.content
+
+
+def test_the_sync_command_prints_one_summary_line(connected, zoho, workspace):
+    zoho.create_records("Leads", [lead("ann@zoho.test")])
+    out = io.StringIO()
+
+    call_command("sync", workspace.slug, stdout=out)
+
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("status=success pulled=1 created_plezi=1 updated_plezi=0 pushed=")
+    assert "api_calls=" in last
+
+
+def test_the_sync_command_exits_non_zero_when_the_run_fails(workspace):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("sync", workspace.slug, stdout=io.StringIO(), stderr=io.StringIO())
+    assert exit_info.value.code == 1
