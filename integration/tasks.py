@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from integration.models import SyncRun
 from integration.selectors import connected_workspace_ids
-from integration.sync_services import sync_enqueue
 from integration.sync.runner import sync_run
+from integration.sync_services import sync_enqueue
 
 
 def sync_workspace(
