@@ -197,6 +197,10 @@ else:
 if env.bool("Q_SYNC", default=False):
     Q_CLUSTER["sync"] = True
 
+# One sync run per workspace holds a lease this long, renewed as it goes; a killed
+# worker's workspace is free again once it expires.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=300)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from accounts.admin import WorkspaceScopedAdmin
 from integration import services
-from integration.models import ZohoConnection
+from integration.models import SyncIssue, SyncRun, SyncState, ZohoConnection
 
 MASK = "•••••••• (encrypted)"
 
@@ -76,3 +76,61 @@ class ZohoConnectionAdmin(WorkspaceScopedAdmin):
             level = messages.SUCCESS if health.ok else messages.ERROR
             outcome = "OK" if health.ok else health.problem
             self.message_user(request, f"{connection.workspace}: {outcome}", level)
+
+
+class ReadOnlyAdmin(WorkspaceScopedAdmin):
+    """History is written by the sync alone: operators read it."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SyncIssueInline(admin.TabularInline):
+    model = SyncIssue
+    fields = ["kind", "email", "module", "zoho_id", "direction", "field", "code", "message"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "started_at",
+        "workspace",
+        "trigger",
+        "status",
+        "pulled",
+        "pushed",
+        "failed",
+        "conflicts",
+        "api_calls",
+        "credits",
+    ]
+    list_filter = ["status", "trigger", "full", "dry_run"]
+    search_fields = ["workspace__slug", "error"]
+    list_select_related = ["workspace"]
+    date_hierarchy = "started_at"
+    exclude = ["preview"]
+    inlines = [SyncIssueInline]
+
+
+@admin.register(SyncIssue)
+class SyncIssueAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "workspace", "kind", "email", "module", "field", "code"]
+    list_filter = ["kind", "direction", "module"]
+    search_fields = ["email", "zoho_id", "code", "workspace__slug"]
+    list_select_related = ["workspace"]
+
+
+@admin.register(SyncState)
+class SyncStateAdmin(ReadOnlyAdmin):
+    list_display = ["contact", "workspace", "zoho_module", "zoho_id", "synced_at", "last_outcome"]
+    list_filter = ["zoho_module", "unlinked_by_deletion"]
+    search_fields = ["contact__email", "zoho_id"]
+    list_select_related = ["contact", "workspace"]

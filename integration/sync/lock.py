@@ -9,12 +9,16 @@ SQLite and PostgreSQL alike.
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from integration.models import SyncLock
 
-LEASE = timedelta(minutes=2)
+# Renewed at every page; long enough to cover a page whose Zoho calls are being
+# retried (the client's retry budget is two minutes), short enough that a
+# killed worker's workspace is free again soon.
+LEASE = timedelta(seconds=getattr(settings, "SYNC_LEASE_SECONDS", 300))
 
 
 def new_holder() -> str:
