@@ -16,3 +16,5 @@ AXES_ENABLED = False
 # Tasks run inline, in the test's own transaction.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Do not index a collected staticfiles/ folder at every test client's start.
+WHITENOISE_AUTOREFRESH = True
