@@ -5,8 +5,10 @@ creates the demo workspace on first start, then runs the web server and the
 django-q2 worker. Ctrl-C stops all three.
 """
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,7 +17,8 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent
-DATA = ROOT / "data"
+# DATA_DIR: where the sandbox keeps its state (a second, separate demo can use another).
+DATA = Path(os.environ.get("DATA_DIR") or ROOT / "data")
 PYTHON = sys.executable
 WEB_PORT = int(os.environ.get("PORT", "8000"))
 SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8765"))
@@ -43,6 +46,42 @@ def manage(*args: str, env: dict) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def start(args: list[str], env: dict) -> subprocess.Popen:
+    # Its own process group, so Ctrl-C reaches only this launcher, which then stops each
+    # process exactly once: a second SIGINT cuts django-q's shutdown short (its workers
+    # are left running) and interrupts the sandbox's final save.
+    return subprocess.Popen(args, cwd=ROOT, env=env, process_group=0)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    # A second Ctrl-C (or SIGTERM: `timeout` sends two) must not cut the cleanup short.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    for process in processes:
+        if not _exited(process):
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + 10
+    for process in processes:
+        while not _exited(process) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # Whatever is left of its group (django-q's workers) goes too. The leader is not
+        # reaped yet, so its id, which names the group, cannot belong to anyone else.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _exited(process: subprocess.Popen) -> bool:
+    """Whether `process` ended, without reaping it (WNOWAIT)."""
+    status = os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    return status is not None
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def wait_for(url: str, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -54,8 +93,12 @@ def wait_for(url: str, seconds: float = 20) -> None:
     raise SystemExit(f"{url} did not start within {seconds:.0f} s; see the messages above.")
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM (a process manager, `timeout`) stops like Ctrl-C
+
+
 def prepare_sandbox(first_start: bool) -> None:
-    """On first start, the seed's custom fields and a lead whose picklist value Plezi lacks."""
+    """On first start, the custom fields the seed asks for (plezi_url, score, status, filter)."""
     if not first_start:
         return
     for module, api_name, label, data_type, length in ZOHO_CUSTOM_FIELDS:
@@ -73,8 +116,15 @@ def prepare_sandbox(first_start: bool) -> None:
 
 
 def main() -> None:
+    for name, port in (("PORT", WEB_PORT), ("SANDBOX_PORT", SANDBOX_PORT)):
+        if not port_free(port):
+            raise SystemExit(
+                f"Port {port} is already in use (another `make run`?). Stop it, or choose "
+                f"another port: {name}={port + 1} make run"
+            )
+    signal.signal(signal.SIGTERM, _terminate)
     env = environment()
-    DATA.mkdir(exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
     sandbox_file = DATA / "sandbox.json"
     first_start = not sandbox_file.exists()
     manage("migrate", "--no-input", "-v", "0", env=env)
@@ -90,36 +140,26 @@ def main() -> None:
         env=env,
     )
     manage("seed_demo_contacts", "demo", "--count", "300", env=env)
-    processes = [
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "zoho_sandbox",
-                "--port",
-                str(SANDBOX_PORT),
-                "--data",
-                str(sandbox_file),
-                "--seed-leads",
-                "200",
-                "--seed-contacts",
-                "100",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
+    sandbox = [
+        PYTHON,
+        "-m",
+        "zoho_sandbox",
+        "--port",
+        str(SANDBOX_PORT),
+        "--data",
+        str(sandbox_file),
+        "--seed-leads",
+        "200",
+        "--seed-contacts",
+        "100",
     ]
+    processes = [start(sandbox, env)]
     try:
         wait_for(SANDBOX_URL + "/")
         prepare_sandbox(first_start)
-        processes.append(
-            subprocess.Popen(
-                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"],
-                cwd=ROOT,
-                env=env,
-            )
-        )
-        processes.append(subprocess.Popen([PYTHON, "manage.py", "qcluster"], cwd=ROOT, env=env))
+        web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"]
+        processes.append(start(web, env))
+        processes.append(start([PYTHON, "manage.py", "qcluster"], env))
         wait_for(f"http://127.0.0.1:{WEB_PORT}/accounts/login/")
         print(
             BANNER.format(
@@ -127,20 +167,13 @@ def main() -> None:
             ),
             flush=True,
         )
-        while all(p.poll() is None for p in processes):
+        while not any(_exited(p) for p in processes):
             time.sleep(0.5)
         print("A process stopped; shutting the others down.", flush=True)
     except KeyboardInterrupt:
-        pass
+        print("\nStopping the web server, the worker and the sandbox…", flush=True)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
 
 
 BANNER = """

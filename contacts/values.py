@@ -74,7 +74,8 @@ def _phone(field: Field, raw) -> str:
     value = str(raw)
     if not _PHONE.match(value):
         raise ValidationError(
-            f"{field.label}: “{value}” is not a phone number (digits, spaces, + - ( ) only)."
+            f"{field.label}: “{value}” is not a phone number "
+            "(digits, spaces and + - ( ) . / x only)."
         )
     return value
 

@@ -1,11 +1,14 @@
 """The marketer's sync pages: history, a run's progress and issues, actions, a contact's panel."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.access import workspace_view
@@ -30,16 +33,27 @@ def history(request):
         "statuses": SyncRun.Status.choices,
         "triggers": SyncRun.Trigger.choices,
         "chart": daily_activity(request.workspace, since=since),
-        "current": SyncRun.objects.for_workspace(request.workspace).first(),
+        **_current(request),
     }
     return render(request, "integration/history.html", context)
 
 
 @workspace_view
 def current_run(request):
-    """The history page's live panel (htmx polls it while a run is going)."""
-    run = SyncRun.objects.for_workspace(request.workspace).first()
-    return render(request, "integration/_current_run.html", {"current": run})
+    """The history page's live panel: htmx polls it while a run is queued or going."""
+    return render(request, "integration/_current_run.html", _current(request))
+
+
+def _current(request) -> dict:
+    """The latest run, and whether the one just asked for (`?queued=`) has not started yet.
+
+    A worker picks the run up a moment after the click; until then the panel
+    says it is queued and keeps polling.
+    """
+    current = SyncRun.objects.for_workspace(request.workspace).first()
+    queued = parse_datetime(request.GET.get("queued") or "")
+    waiting = bool(queued) and (current is None or current.started_at < queued)
+    return {"current": current, "waiting": waiting, "queued": request.GET.get("queued", "")}
 
 
 @workspace_view
@@ -61,9 +75,11 @@ def run_progress(request, pk):
 
 
 def _start(request, *, trigger: str, full: bool = False, dry_run: bool = False, note: str):
+    asked_at = timezone.now()  # before enqueueing: an inline worker may start at once
     sync_enqueue(workspace_id=request.workspace.pk, trigger=trigger, full=full, dry_run=dry_run)
     messages.success(request, note)
-    return redirect("sync:history", workspace_slug=request.workspace.slug)
+    history = reverse("sync:history", kwargs={"workspace_slug": request.workspace.slug})
+    return redirect(f"{history}?{urlencode({'queued': asked_at.isoformat()})}")
 
 
 @require_POST

@@ -21,9 +21,15 @@ from integration.models import SyncIssue, SyncState, SyncWatermark
 from integration.sync.context import CONTACTS, LEADS
 from integration.sync.convert import ValueProblem, to_plezi
 from integration.sync.merge import merge_pull, merge_push
+from integration.sync.record import rows_insert, rows_update
+from integration.zoho.errors import ZohoRequestError
 
 # Zoho's If-Modified-Since has one-second resolution: re-read a little overlap.
 OVERLAP = timedelta(seconds=2)
+# Zoho's answer when one listing goes past 100,000 records.
+REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
+# Past this long after the watermark was seen, Zoho's clock is surely beyond it.
+SETTLED_AFTER = timedelta(seconds=5)
 FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
 
 
@@ -37,36 +43,116 @@ class Pulled:
     values: dict
 
 
-def pull_module(run, module: str, *, full: bool = False) -> None:
-    """Pull every in-scope record of `module` changed since its watermark."""
-    plan = run.plan.modules[module]
-    watermark = None if full else run.watermarks.get(module)
-    since = watermark - OVERLAP if watermark else None
-    newest = watermark
-    fields = sorted({*plan.zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""})
-    run.recorder.progress(phase=f"Reading {module} from Zoho")
-    for page in run.client.iter_records(module, fields=fields, modified_since=since):
-        pulled = [p for p in (_read(run, module, r) for r in page) if p is not None]
-        if not run.dry_run:
+def pull_modules(run, modules, *, full: bool = False) -> None:
+    """Pull every in-scope record of each module changed since its watermark.
+
+    Zoho serves one listing's pages only one after another (page tokens), so the
+    modules are read side by side: pages alternate between modules, and each
+    module's next page is on its way while the current one is written.
+    """
+    pulls = [_ModulePull(run, module, full=full) for module in modules]
+    try:
+        active = list(pulls)
+        while active:
+            for pull in list(active):
+                if not pull.next_page():
+                    active.remove(pull)
+    finally:
+        for pull in pulls:
+            pull.pages.close()  # an error stops the other module's prefetch too
+
+
+class _ModulePull:
+    """One module's pull in progress: its pages, the newest change seen, its watermark."""
+
+    def __init__(self, run, module: str, *, full: bool) -> None:
+        self.run, self.module = run, module
+        plan = run.plan.modules[module]
+        self.watermark = None if full else run.watermarks.get(module)
+        seen = run.watermarks.get(_seen_key(module))
+        # Zoho's clock has passed the watermark by at least the time since we saw it.
+        self.settled = bool(self.watermark and seen and timezone.now() - seen >= SETTLED_AFTER)
+        self.newest, self.reread = self.watermark, False
+        self.fields = sorted(
+            {*plan.zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""}
+        )
+        run.recorder.progress(phase="Reading Leads and Contacts from Zoho")
+        self._list(self.watermark - OVERLAP if self.watermark else None)
+
+    def _list(self, since: datetime | None) -> None:
+        self.since = since
+        self.pages = self.run.client.iter_records(
+            self.module, fields=self.fields, modified_since=since, prefetch=True
+        )
+
+    def next_page(self) -> bool:
+        """Write the next page; False (and the watermark moved) once there is none."""
+        try:
+            page = next(self.pages, None)
+        except ZohoRequestError as error:
+            if error.code != REACH_EXCEEDED:
+                raise
+            self._list_again()
+            return True
+        if page is None:
+            self._finish()
+            return False
+        pulled = [p for p in (_read(self.run, self.module, r) for r in page) if p is not None]
+        if not self.run.dry_run:
             with transaction.atomic():
-                _apply_page(run, module, pulled)
+                _apply_page(self.run, self.module, pulled)
         else:
-            _apply_page(run, module, pulled)
+            _apply_page(self.run, self.module, pulled)
         stamps = [p.modified_at for p in pulled if p.modified_at]
-        newest = max([*stamps, *([newest] if newest else [])], default=None)
-        run.step(len(page))
-    _move_watermark(run, module, newest)
+        self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
+        self.reread = True
+        self.run.step(len(page))
+        return True
+
+    def _list_again(self) -> None:
+        """A listing reaches 100,000 records at most (page tokens): start a new one from
+        the newest change written so far (pages are written in Modified_Time order)."""
+        since = self.newest - OVERLAP if self.newest else None
+        if since is None or (self.since is not None and since <= self.since):
+            raise ZohoRequestError(
+                f"More than 100,000 Zoho {self.module} records share the same few seconds of "
+                "Modified_Time, so Zoho cannot list them all. Contact support.",
+                code=REACH_EXCEEDED,
+            )
+        self.pages.close()
+        self._list(since)
+
+    def _finish(self) -> None:
+        if self.reread and self.settled and self.newest == self.watermark:
+            # Only records already seen came back (the overlap), and Zoho's clock had
+            # passed them when this read began: none can still appear with those times.
+            # Step past them, or every later run re-reads the last seconds' records.
+            _move_watermark(self.run, self.module, self.watermark + OVERLAP + timedelta(seconds=1))
+        else:
+            _move_watermark(self.run, self.module, self.newest)
+
+
+def _seen_key(key: str) -> str:
+    return f"{key}.seen"
 
 
 def _move_watermark(run, key: str, newest: datetime | None) -> None:
     if newest and newest != run.watermarks.get(key) and not run.dry_run:
-        SyncWatermark.objects.update_or_create(
-            workspace=run.workspace, module=key, defaults={"modified_since": newest}
+        marks = {key: newest, _seen_key(key): timezone.now()}
+        SyncWatermark.objects.bulk_create(
+            [
+                SyncWatermark(workspace=run.workspace, module=k, modified_since=v)
+                for k, v in marks.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["workspace", "module"],
+            update_fields=["modified_since"],
         )
-        run.watermarks[key] = newest
+        run.watermarks.update(marks)
 
 
 def watermarks_of(workspace) -> dict[str, datetime]:
+    """Per module: its watermark, and (`<module>.seen`) when we last saw it move."""
     return dict(
         SyncWatermark.objects.for_workspace(workspace).values_list("module", "modified_since")
     )
@@ -97,7 +183,7 @@ def _read(run, module: str, record: dict) -> Pulled | None:
         if pair.zoho_api_name not in record:
             continue
         try:
-            values[pair.plezi_key] = to_plezi(pair, record[pair.zoho_api_name])
+            values[pair.plezi_key] = run.conversions(pair, record[pair.zoho_api_name])
         except ValueProblem as problem:
             run.recorder.issue(
                 kind=SyncIssue.Kind.ERROR,
@@ -111,6 +197,32 @@ def _read(run, module: str, record: dict) -> Pulled | None:
             )
     modified = parse_datetime(record.get("Modified_Time") or "")
     return Pulled(record=record, email=email, modified_at=modified, values=values)
+
+
+class Conversions:
+    """`to_plezi` with a memory: names, companies, cities and choices repeat from record to
+    record, and each conversion costs a validation (about a tenth of a pull's CPU)."""
+
+    LIMIT = 50_000  # remembered values (then it starts afresh): memory stays flat
+
+    def __init__(self) -> None:
+        self.known: dict[tuple, object] = {}
+
+    def __call__(self, pair, raw):
+        if not isinstance(raw, str | int | float | bool | None):
+            return to_plezi(pair, raw)  # lists and lookups: not worth remembering
+        key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)
+        if key not in self.known:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            try:
+                self.known[key] = to_plezi(pair, raw)
+            except ValueProblem as problem:
+                self.known[key] = problem
+        value = self.known[key]
+        if isinstance(value, ValueProblem):
+            raise ValueProblem(str(value))
+        return value
 
 
 def _apply_page(run, module: str, pulled: list[Pulled]) -> None:
@@ -133,6 +245,7 @@ def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
         Contact.objects.for_workspace(run.workspace)
         .filter(email__in=emails)
         .select_related("sync_state")
+        .order_by()  # the default order (-id) would make SQLite walk the workspace's contacts
     )
     if not run.dry_run:
         contacts = contacts.select_for_update(of=("self",))
@@ -236,14 +349,20 @@ class _PageWriter:
         if result.to_plezi:
             contact.updated_at = self.now
         after = {r.key: contact.value(r.key) for r in self.push_rules}
-        pending = (
-            self.module == LEADS
-            and merge_push(self.push_rules, plezi=after, shadow=result.shadow, linked=True).to_zoho
+        pending = self.module == LEADS and (
+            merge_push(self.push_rules, plezi=after, shadow=result.shadow, linked=True).to_zoho
+            or self._lacks_plezi_url(contact, result.shadow)
         )
         if not _settled_echo(state, item, result, pending):
             self.states.append(
                 self._state(contact, state, item, result.shadow, pending=bool(pending))
             )
+
+    def _lacks_plezi_url(self, contact: Contact, shadow: dict) -> bool:
+        """A lead born in Zoho still needs its link to Plezi (sent by the push)."""
+        if not self.run.plan.plezi_url_field:
+            return False
+        return contact.pk is None or shadow.get("plezi_url") != contact.plezi_url
 
     def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
         state = state or SyncState(workspace=self.run.workspace, contact=contact)
@@ -300,22 +419,21 @@ class _PageWriter:
         self._attach_issues({c.email: c for c in self.new_contacts})
         if self.changed:
             columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}
-            Contact.objects.bulk_update(
-                list(self.changed.values()), sorted(columns | {"updated_at"}), batch_size=500
-            )
+            rows_update(Contact, list(self.changed.values()), sorted(columns | {"updated_at"}))
         new = [s for s in self.states if s.pk is None]
         for state in new:
-            state.contact_id = state.contact.pk
+            contact = state.contact
+            state.contact = contact  # now saved: this sets contact_id, and keeps the cache
             if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
-                state.synced_at = max(state.synced_at, state.contact.updated_at)
-        SyncState.objects.bulk_create(new, batch_size=500)
+                state.synced_at = max(state.synced_at, contact.updated_at)
         existing = [s for s in self.states if s.pk is not None]
+        rows_insert(SyncState, new)
         if existing:
-            SyncState.objects.bulk_update(existing, _STATE_FIELDS, batch_size=500)
+            rows_update(SyncState, existing, STATE_FIELDS)
 
 
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}
-_STATE_FIELDS = [
+STATE_FIELDS = [
     "zoho_module",
     "zoho_id",
     "shadow",

@@ -17,7 +17,13 @@ from integration.selectors import connection_of
 from integration.services import client_for
 from integration.sync import lock
 from integration.sync.context import LEADS, MODULES, plan_for
-from integration.sync.pull import pull_module, pull_records, unlink_deleted, watermarks_of
+from integration.sync.pull import (
+    Conversions,
+    pull_modules,
+    pull_records,
+    unlink_deleted,
+    watermarks_of,
+)
 from integration.sync.push import push_changed
 from integration.sync.record import Recorder
 from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoError
@@ -33,13 +39,18 @@ class LeaseLost(Exception):
 class Run:
     """One run in progress: what the pull and push steps read and report to."""
 
-    def __init__(self, *, model: SyncRun, client, plan, holder: str, on_progress=None) -> None:
+    def __init__(
+        self, *, model: SyncRun, client, plan, holder: str, on_progress=None, concurrency: int = 1
+    ) -> None:
         self.model, self.client, self.plan, self.holder = model, client, plan, holder
+        # Zoho calls in flight at once (the client keeps it within the org's cap).
+        self.concurrency = concurrency
         self.workspace = model.workspace
         self.dry_run = model.dry_run
         self.recorder = Recorder(model)
         self.on_progress = on_progress
         self.watermarks = watermarks_of(self.workspace)
+        self.conversions = Conversions()
 
     def step(self, n: int) -> None:
         self.recorder.progress(done=self.model.done + n)
@@ -134,7 +145,15 @@ def _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progr
     plan = plan_for(
         workspace, filter_field=connection.filter_field, filter_value=connection.filter_value
     )
-    run = Run(model=model, client=client, plan=plan, holder=holder, on_progress=on_progress)
+    run = Run(
+        model=model,
+        client=client,
+        plan=plan,
+        holder=holder,
+        on_progress=on_progress,
+        concurrency=connection.max_concurrency,
+    )
+    first_run = not run.watermarks
     try:
         _steps(run, full=full, contact_ids=contact_ids)
     except ZohoCreditsExhausted:
@@ -148,15 +167,15 @@ def _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progr
         return _finish(model, run, SyncRun.Status.FAILED, _UNEXPECTED)
     status = SyncRun.Status.PARTIAL if run.recorder.counts["failed"] else SyncRun.Status.SUCCESS
     finished = _finish(model, run, status, "")
-    if full and not dry_run and contact_ids is None:
+    # A first run (no watermark yet) compares every record, as a full resync does.
+    if (full or first_run) and not dry_run and contact_ids is None:
         workspace_mark_resynced(workspace=workspace, at=model.started_at)
     return finished
 
 
 def _steps(run: Run, *, full: bool, contact_ids) -> None:
     if contact_ids is None:
-        for module in MODULES:
-            pull_module(run, module, full=full)
+        pull_modules(run, MODULES, full=full)
         unlink_deleted(run)
     else:
         linked = SyncState.objects.for_workspace(run.workspace).filter(

@@ -59,7 +59,7 @@ def test_create_form_gives_the_shared_validation_messages(owner_client, workspac
         "Industry: “Mining” is not one of the choices (Retail, Software)."
     ]
     assert errors["phone"] == [
-        "Phone: “call me” is not a phone number (digits, spaces, + - ( ) only)."
+        "Phone: “call me” is not a phone number (digits, spaces and + - ( ) . / x only)."
     ]
     assert errors["lead_source"][0].startswith("Lead source: “Fax” is not one of the choices (")
     assert not Contact.objects.exists()

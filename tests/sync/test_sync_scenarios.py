@@ -323,3 +323,23 @@ def test_dry_run_shows_changes_and_writes_nothing(connected, zoho, workspace):
     }
     assert not Contact.objects.filter(email="ann@zoho.test").exists()
     assert [r["Email"] for r in zoho.records("Leads")] == ["ann@zoho.test"]
+
+
+def test_a_lead_born_in_zoho_gets_its_plezi_url_on_the_first_run(connected, zoho, workspace):
+    zoho.create_records("Leads", [lead("ann@zoho.test")])
+
+    sync(workspace)
+
+    ann = plezi(workspace, "ann@zoho.test")
+    assert by_email(zoho.records("Leads"))["ann@zoho.test"]["plezi_url"] == ann.plezi_url
+    assert sync(workspace).pushed == 0
+
+
+def test_the_first_run_clears_the_configuration_banner(connected, zoho, workspace):
+    workspace.refresh_from_db()
+    assert workspace.needs_resync
+
+    sync(workspace)
+
+    workspace.refresh_from_db()
+    assert not workspace.needs_resync

@@ -189,3 +189,19 @@ def test_the_sync_command_exits_non_zero_when_the_run_fails(workspace):
     with pytest.raises(SystemExit) as exit_info:
         call_command("sync", workspace.slug, stdout=io.StringIO(), stderr=io.StringIO())
     assert exit_info.value.code == 1
+
+
+def test_the_history_says_queued_and_keeps_polling_until_a_worker_starts_the_run(
+    connected, workspace, owner_client
+):
+    # The task is enqueued on commit; here no worker picks it up yet.
+    response = owner_client.post(reverse("sync:now", args=[workspace.slug]), follow=True)
+
+    assert b"Synchronisation queued" in response.content
+    assert b'hx-trigger="every 1s"' in response.content
+    queued = response.request["QUERY_STRING"]
+    assert queued.startswith("queued=")
+    sync(workspace)
+    panel = owner_client.get(reverse("sync:current", args=[workspace.slug]) + "?" + queued)
+    assert b"Synchronisation queued" not in panel.content
+    assert b"every 1s" not in panel.content and b"Done:" in panel.content
