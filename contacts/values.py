@@ -42,6 +42,7 @@ def clean_value(field: Field, raw):
     """
     if isinstance(raw, str):
         raw = raw.strip()
+        _check_storable(field, raw)
     if raw in BLANK:
         return None
     cleaner = _CLEANERS[field.type]
@@ -52,6 +53,22 @@ def max_length(field: Field) -> int:
     if field.key in _MAX_LENGTHS:
         return _MAX_LENGTHS[field.key]
     return LONG_TEXT_MAX if field.type == FieldType.LONG_TEXT else TEXT_MAX
+
+
+def _check_storable(field: Field, text: str) -> None:
+    """NUL and lone surrogates pass JSON and CSV but no database stores them (PostgreSQL
+    refuses NUL; neither stores what is not valid UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        storable = False
+    else:
+        storable = "\x00" not in text
+    if not storable:
+        raise ValidationError(
+            f"{field.label}: contains a character that cannot be stored (a NUL or an invalid "
+            "Unicode character). Remove it and try again."
+        )
 
 
 def _text(field: Field, raw) -> str:

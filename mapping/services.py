@@ -303,10 +303,19 @@ def _target(module, spec: PleziSpec, current, row: dict, meta, errors: list[str]
     check = rules.check_pair(module, spec, api, meta.get(api))
     refused = [check.refused[d] for d in rules.DIRECTIONS if d in requested and d in check.refused]
     if not any(check.allows(d) for d in rules.DIRECTIONS):
-        errors.extend(refused or [next(iter(check.refused.values()))])
+        errors.extend(refused or [_first_refusal(module, check)])
         return None
     errors.extend(refused)
-    return api, frozenset(d for d in requested if check.allows(d))
+    allowed = frozenset(d for d in requested if check.allows(d))
+    if requested and not allowed:
+        return None  # every direction asked for was refused: keep the saved row as it is
+    return api, allowed
+
+
+def _first_refusal(module, check) -> str:
+    """The reason that matters for this module (not a direction the module never allows)."""
+    usable = [check.refused[d] for d in rules.allowed_directions(module) if d in check.refused]
+    return (usable or list(check.refused.values()))[0]
 
 
 def _without_duplicates(targets, fields, stored, meta, errors: list[str]):

@@ -160,11 +160,26 @@ def watermarks_of(workspace) -> dict[str, datetime]:
 
 def _read(run, module: str, record: dict) -> Pulled | None:
     """Filter, identify and convert one record; issues for what cannot be read."""
+    if not _well_formed(record):
+        run.recorder.issue(
+            kind=SyncIssue.Kind.SKIPPED,
+            direction=FROM_ZOHO,
+            module=module,
+            zoho_id=_excerpt(record.get("id") if isinstance(record, dict) else ""),
+            code="MALFORMED_RECORD",
+            message=(
+                "Zoho sent this record in a shape Plezi cannot read (no id, or a modification "
+                "time of the wrong type), so it was skipped; the rest of the page was synced. "
+                "If it persists, open the record in Zoho and save it again."
+            ),
+        )
+        return None
     if not run.plan.in_scope(record):
         return None
     run.recorder.count("pulled")
     try:
-        email = normalise_email(record.get("Email") or "")
+        raw_email = record.get("Email")
+        email = normalise_email(raw_email if isinstance(raw_email, str) else "")
     except ValidationError:
         run.recorder.issue(
             kind=SyncIssue.Kind.SKIPPED,
@@ -197,6 +212,21 @@ def _read(run, module: str, record: dict) -> Pulled | None:
             )
     modified = parse_datetime(record.get("Modified_Time") or "")
     return Pulled(record=record, email=email, modified_at=modified, values=values)
+
+
+def _well_formed(record) -> bool:
+    """One broken record must never stop the page: check what the pull relies on."""
+    return (
+        isinstance(record, dict)
+        and isinstance(record.get("id"), (str, int))
+        and not isinstance(record.get("id"), bool)
+        and str(record["id"]).strip() != ""
+        and isinstance(record.get("Modified_Time"), (str, type(None)))
+    )
+
+
+def _excerpt(value) -> str:
+    return str(value or "")[:40]
 
 
 class Conversions:

@@ -231,11 +231,6 @@ def test_a_bad_row_never_changes_the_contact_it_names(marketer, workspace):
     assert snapshot(workspace) == before  # Ada keeps her first name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contacts/values.py _text accepts a NUL character (csv reads it since Python 3.11): "
-    "SQLite stores it, PostgreSQL refuses it and the import page answers 500",
-)
 def test_a_nul_character_in_a_cell_is_a_row_error(marketer, workspace):
     before = snapshot(workspace)
 

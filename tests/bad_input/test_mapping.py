@@ -94,16 +94,6 @@ def holding(module: str, key: str, zoho: str, to: bool, back: bool):
     return prepare
 
 
-def _changes_state(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-ONLY_REFUSED = (
-    "mapping/services.py _target: when every direction asked for is refused but another "
-    "direction would be allowed, the row is saved as “{zoho} with no direction”, replacing "
-    "its saved mapping, and the page also says “Mapping saved: 1 field changed.”"
-)
-
 # (tab, Plezi key, Zoho API name, Plezi → Zoho, Zoho → Plezi, message, setup)
 CASES = [
     pytest.param(
@@ -370,7 +360,6 @@ CASES = [
         "Zoho “Description” is free text: it cannot fill the choice list of “Lead source”",
         None,
         id="only-a-refused-direction-leads",
-        marks=_changes_state(ONLY_REFUSED.format(zoho="Description")),
     ),
     pytest.param(
         "contacts",
@@ -381,7 +370,6 @@ CASES = [
         "“Company”: Contacts are created and changed by your sales team in Zoho",
         None,
         id="only-a-refused-direction-contacts",
-        marks=_changes_state(ONLY_REFUSED.format(zoho="Department")),
     ),
     pytest.param(
         "contacts",
@@ -392,12 +380,6 @@ CASES = [
         "“Company”: the Zoho field “Nope” does not exist in Contacts.",
         None,
         id="contacts-missing-field-without-direction",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="mapping/services.py _target: with no direction ticked it reports the "
-            "first refusal of check_pair, which on Contacts is always “Plezi → Zoho is not "
-            "available for Contacts”, not that the Zoho field does not exist",
-        ),
     ),
 ]
 

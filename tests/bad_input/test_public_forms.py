@@ -27,14 +27,6 @@ WRONG_TYPE = (
     "or as an HTML form (application/x-www-form-urlencoded)."
 )
 EMAIL_MISSING = "Please give your email address."
-NUL_REASON = (
-    "contacts/values.py _text accepts a NUL character: SQLite stores it (201), PostgreSQL "
-    "refuses it and the public form answers 500"
-)
-SURROGATE_REASON = (
-    "contacts/values.py _text accepts a lone surrogate (valid JSON \\ud800): it cannot be "
-    "encoded to UTF-8 when written and the public form answers 500"
-)
 
 
 @pytest.fixture
@@ -270,12 +262,10 @@ def test_one_megabyte_html_form_gets_a_page_saying_why(visitor, plezi_form, work
         pytest.param(
             "Ada\x00Lovelace",
             id="nul-character",
-            marks=pytest.mark.xfail(strict=True, reason=NUL_REASON),
         ),
         pytest.param(
             "Ada \ud800",
             id="lone-surrogate",
-            marks=pytest.mark.xfail(strict=True, reason=SURROGATE_REASON),
         ),
     ],
 )

@@ -1,0 +1,106 @@
+"""What a sync costs, in counts that do not depend on the machine: Zoho calls, SQL queries.
+
+Timings live in benchmarks/ (`make bench`); these are the deterministic figures.
+"""
+
+import math
+from datetime import timedelta
+
+from django.db.models import F
+
+from contacts.models import Contact
+from integration.models import SyncRun, SyncWatermark
+from tests.sync.conftest import by_email, lead, sync
+
+
+def api_bound(run: SyncRun) -> int:
+    return math.ceil(run.pulled / 200) + math.ceil(run.pushed / 100)
+
+
+def plezi_contacts(workspace, count: int, start: int = 0) -> None:
+    Contact.objects.bulk_create(
+        Contact(workspace=workspace, email=f"p{n:05d}@plezi.test", last_name=f"Last {n}")
+        for n in range(start, start + count)
+    )
+
+
+def time_passes(zoho, workspace, seconds: int = 10) -> None:
+    """Both clocks move on, as between two scheduled runs."""
+    zoho.advance_clock(seconds)
+    SyncWatermark.objects.for_workspace(workspace).filter(module__endswith=".seen").update(
+        modified_since=F("modified_since") - timedelta(seconds=seconds)
+    )
+
+
+def test_a_first_sync_costs_close_to_the_fewest_calls_possible(connected, zoho, workspace):
+    zoho.seed("Leads", 500, seed=1)
+    zoho.seed("Contacts", 500, seed=2)
+    zoho.create_records("Leads", [lead(f"p{n:05d}@plezi.test", f"Last {n}") for n in range(100)])
+    plezi_contacts(workspace, 1000)
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.SUCCESS, run.error
+    assert (run.pulled, run.failed) == (1100, 0)
+    assert run.pushed >= 1000
+    assert zoho.stats()["total_calls"] == run.api_calls
+    assert run.api_calls <= 1.05 * api_bound(run) + 5
+
+
+def test_once_its_writes_came_back_a_run_with_nothing_changed_costs_three_calls(
+    connected, zoho, workspace, django_assert_max_num_queries
+):
+    plezi_contacts(workspace, 450)  # more leads than a page: the last seconds hold several
+    sync(workspace)
+    echo = sync(workspace)  # reads back the 450 leads it wrote
+    assert (echo.pulled, echo.echoes, echo.pushed) == (450, 450, 0)
+    time_passes(zoho, workspace)
+    sync(workspace)  # re-reads the last seconds once, then steps past them
+    zoho.reset_stats()
+
+    with django_assert_max_num_queries(30):
+        quiet = sync(workspace)
+
+    assert (quiet.pulled, quiet.pushed) == (0, 0)
+    assert quiet.api_calls == zoho.stats()["total_calls"] <= 3
+
+
+def test_stepping_past_the_last_seconds_loses_no_later_edit(connected, zoho, workspace):
+    plezi_contacts(workspace, 250)
+    sync(workspace)
+    sync(workspace)
+    time_passes(zoho, workspace)
+    sync(workspace)
+    time_passes(zoho, workspace, seconds=1)
+    edited = by_email(zoho.records("Leads"))["p00007@plezi.test"]
+    zoho.update_record("Leads", edited["id"], {"Company": "Edited in Zoho"})
+
+    run = sync(workspace)
+
+    assert run.updated_plezi == 1
+    contact = Contact.objects.for_workspace(workspace).get(email="p00007@plezi.test")
+    assert contact.company == "Edited in Zoho"
+
+
+def test_a_listing_past_zohos_reach_continues_from_the_newest_record(connected, zoho, workspace):
+    zoho.set_limits(page_token_max_records=2000)  # Zoho's is 100,000: the same, smaller
+    for batch in range(3):
+        zoho.seed("Leads", 1000, seed=batch)
+        zoho.advance_clock(60)
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.SUCCESS, run.error
+    assert Contact.objects.for_workspace(workspace).count() == 3000
+    reads = zoho.stats()["calls"]["GET /crm/v2/Leads"]
+    assert reads <= math.ceil(3000 / 200) + 1 + 5  # + the refused page + the re-read seconds
+
+
+def test_a_listing_that_cannot_go_on_fails_with_a_message(connected, zoho, workspace):
+    zoho.set_limits(page_token_max_records=2000)
+    zoho.seed("Leads", 2600, seed=3)  # all in one second: no later start to resume from
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.FAILED
+    assert "share the same few seconds" in run.error
