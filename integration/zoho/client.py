@@ -39,6 +39,7 @@ from integration.zoho.replies import (
     Reply,
     error_for,
     error_for_body,
+    excerpt,
     network_error,
     parse_body,
     path_of,
@@ -136,7 +137,14 @@ class ZohoClient:
     def fields(self, module: str) -> list[dict]:
         """The field metadata of `module` (`GET settings/fields`), as Zoho returns it."""
         body = self.request("GET", "settings/fields", params={"module": module}).body
-        return list((body or {}).get("fields") or [])
+        fields, _ = _listing(body or {"fields": None}, "fields")
+        if not fields or not all(isinstance(f, dict) and f.get("api_name") for f in fields):
+            raise ZohoBadResponse(
+                f"Zoho's list of {module} fields is empty or malformed, so it was not used.",
+                status=200,
+                excerpt=excerpt(str(body)),
+            )
+        return fields
 
     def iter_records(
         self,
@@ -415,10 +423,9 @@ class ZohoClient:
         found: list[dict] = []
         page = 1
         while True:
-            body = self.request("GET", path, params={**params, "page": page}, headers=headers)
-            data = (body.body or {}).get("data") or []
+            reply = self.request("GET", path, params={**params, "page": page}, headers=headers)
+            data, info = _listing(reply.body)
             found.extend(data)
-            info = (body.body or {}).get("info") or {}
             if not data or not info.get("more_records"):
                 return found
             if limit and len(found) >= limit:
@@ -532,12 +539,28 @@ def _backoff(retries: int, error: ZohoError) -> float:
     return random.uniform(0.5, 1.0) * min(30.0, 0.5 * 2**retries)
 
 
+def _listing(body: Any, key: str = "data") -> tuple[list[dict], dict]:
+    """A listing reply's records and `info`, or ZohoBadResponse when its shape is wrong.
+
+    A 200 without the list is not an empty page: taking it for one would end a
+    pull early and move the watermark past records never read.
+    """
+    if not body:
+        return [], {}  # 204: no records; 304: nothing changed since
+    items = body.get(key) if isinstance(body, dict) else None
+    info = body.get("info", {}) if isinstance(body, dict) else None
+    if not isinstance(items, list) or not isinstance(info, dict):
+        raise ZohoBadResponse(
+            f"Zoho's reply has no list of “{key}” where one was expected, so it was not used.",
+            status=200,
+            excerpt=excerpt(str(body)),
+        )
+    return items, info
+
+
 def _next_page(body: Any, params: dict, query: dict) -> tuple[list[dict], dict | None]:
     """This page's records, and the query of the next page (None after the last)."""
-    if not body:
-        return [], None  # 204: no records; 304: nothing changed since
-    data = body.get("data") or []
-    info = body.get("info") or {}
+    data, info = _listing(body)
     if not data or not info.get("more_records"):
         return data, None
     # v3+ (and the sandbox) give a token that reaches past 2,000 records;

@@ -53,13 +53,17 @@ class RecordResult:
             return cls.missing()
         details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
         ok = entry.get("status") == "success"
+        record_id = details.get("id")
+        if ok and not (isinstance(record_id, (str, int)) and not isinstance(record_id, bool)):
+            return cls.missing()  # "success" without a usable id: Zoho's record is unknown
+        modified = details.get("Modified_Time")
         return cls(
             ok=ok,
             action=entry.get("action") if ok else None,
-            id=str(details["id"]) if ok and details.get("id") else None,
-            modified_time=details.get("Modified_Time") if ok else None,
-            code=str(entry.get("code") or ""),
-            message=scrub(str(entry.get("message") or "")),
+            id=str(record_id) if ok else None,
+            modified_time=modified if ok and isinstance(modified, str) else None,
+            code=str(entry.get("code") or "")[:50],
+            message=excerpt(scrub(str(entry.get("message") or ""))),
             details=details,
         )
 
@@ -82,18 +86,19 @@ def parse_body(response: requests.Response) -> Any:
 
 def _bad_response(response: requests.Response) -> ZohoBadResponse:
     status = response.status_code
-    excerpt = _excerpt(response.text)
+    extract = excerpt(response.text)
     kind = "an HTML page" if "<html" in response.text[:500].lower() else "malformed JSON"
     # A 5xx page and a truncated 2xx body are usually passing trouble; a 4xx page is not.
     return ZohoBadResponse(
-        f"Zoho answered {status} with {kind} instead of JSON: “{excerpt}”",
+        f"Zoho answered {status} with {kind} instead of JSON: “{extract}”",
         status=status,
-        excerpt=excerpt,
+        excerpt=extract,
         retryable=status >= 500 or status < 300,
     )
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
+    """A short, tag-free extract of a reply for an error message."""
     plain = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text[:5000], flags=re.I | re.S)
     plain = " ".join(re.sub(r"<[^>]+>", " ", plain).split())
     return plain[:EXCERPT] + ("…" if len(plain) > EXCERPT else "")
@@ -106,8 +111,8 @@ def error_for(response: requests.Response, body: Any) -> ZohoError:
 
 def error_for_body(status: int, body: Any, what: str, retry_after: str | None = None):
     body = body if isinstance(body, dict) else {}
-    code = str(body.get("code") or "")
-    message = str(body.get("message") or "")
+    code = str(body.get("code") or "")[:50]
+    message = excerpt(str(body.get("message") or ""))
     details = body.get("details") if isinstance(body.get("details"), dict) else {}
     said = f"{code}: {message}" if code else (message or "no details")
     if status == 401 and code == "OAUTH_SCOPE_MISMATCH":
