@@ -104,7 +104,9 @@ def api_base(api_domain: str, dc: DataCenter) -> str:
 
 
 def _origin_and_path(url: str) -> tuple[str, str]:
-    url = (url or "").strip()
+    if not isinstance(url, str):
+        raise UnsafeZohoUrl("Not a URL.")
+    url = url.strip()
     if not url or any(c.isspace() or c == "\\" or ord(c) < 32 for c in url):
         raise UnsafeZohoUrl("Not a URL.")
     try:

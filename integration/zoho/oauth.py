@@ -176,9 +176,16 @@ def _grant(body: dict, error: str | None) -> TokenGrant:
 def _expires_in(body: dict) -> float:
     # Before about December 2019 `expires_in` was in milliseconds and
     # `expires_in_sec` carried seconds (zoho-crm-api.md §1.2): accept both.
-    if body.get("expires_in_sec"):
-        return float(body["expires_in_sec"])
-    seconds = float(body.get("expires_in") or 3600)
+    try:
+        if body.get("expires_in_sec"):
+            return float(body["expires_in_sec"])
+        seconds = float(body.get("expires_in") or 3600)
+    except (TypeError, ValueError):
+        raise ZohoBadResponse(
+            "Zoho's token reply gave no usable lifetime (expires_in), so it was not used.",
+            status=200,
+            excerpt=str(body.get("expires_in"))[:40],
+        ) from None
     return seconds / 1000 if seconds > 86400 else seconds
 
 

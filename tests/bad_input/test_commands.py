@@ -245,31 +245,16 @@ CREATE_CASES = [
         ["n" * 51, "--name", "X"],
         "at most 50 characters",
         id="slug-too-long",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="create_workspace does not check the slug's length (SlugField max 50): "
-            "SQLite stores a 51-character slug, PostgreSQL raises DataError (a traceback)",
-        ),
     ),
     pytest.param(
         ["newco", "--name", "N" * 101],
         "at most 100 characters",
         id="name-too-long",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="create_workspace does not check the name's length (max 100): SQLite "
-            "stores it, PostgreSQL raises DataError (a traceback)",
-        ),
     ),
     pytest.param(
         ["newco", "--name", "X", "--admin-email", "boss@newco.test", "--admin-password", "1"],
         "This password is too short.",
         id="weak-admin-password",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="create_workspace sets --admin-password without AUTH_PASSWORD_VALIDATORS: "
-            "an admin with the password '1' is created",
-        ),
     ),
 ]
 

@@ -56,12 +56,6 @@ def _fails(reason: str):
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-WHOLE_REPLY = (
-    "integration/zoho/client.py _next_page (and _collect) call .get on whatever JSON came "
-    "back: {what} raises {error} in the pull, the run fails with the generic “unexpected "
-    "error … contact support” instead of saying Zoho's reply was malformed"
-)
-
 # ---- a listing reply that cannot be used: the run stops, says why, writes nothing ---------
 LISTING_CASES = [
     pytest.param(
@@ -344,11 +338,6 @@ def test_a_value_plezi_cannot_store_is_reported_and_not_written(
 
 # ---- the upsert's reply: a record counts as sent only when Zoho said so, with its id ------
 OK = {"code": "SUCCESS", "status": "success", "message": "record added", "action": "insert"}
-WRONG_ID = (
-    "integration/zoho/replies.py RecordResult.from_entry takes a success entry {what} as "
-    "success and integration/sync/push.py _outcome stores str(id): the contact is linked to "
-    "the Zoho id {stored} and marked “Created in Zoho”"
-)
 
 UPSERT_CASES = [
     pytest.param({"foo": "bar"}, id="no-data"),

@@ -1,8 +1,9 @@
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_email, validate_slug
+from django.core.validators import MaxLengthValidator, validate_email, validate_slug
 
-from accounts.models import Membership
+from accounts.models import Membership, Workspace
 from accounts.services import membership_grant, user_ensure, workspace_create
 
 
@@ -18,8 +19,12 @@ class Command(BaseCommand):
     def handle(self, slug, name, admin_email, admin_password, **options):
         try:
             validate_slug(slug)
+            MaxLengthValidator(Workspace._meta.get_field("slug").max_length)(slug)
+            MaxLengthValidator(Workspace._meta.get_field("name").max_length)(name)
             if admin_email:
                 validate_email(admin_email)
+            if admin_password:
+                validate_password(admin_password)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         if admin_password and not admin_email:
