@@ -61,6 +61,11 @@ SINGLE_LINE = "text"  # Zoho's data_type of a "Single Line" field
 CLIENT_ID = re.compile(r"^\d{4}\.[A-Za-z0-9]{8,}$")
 CODE = re.compile(r"^\d{4}\.[A-Za-z0-9]{8,}\.[A-Za-z0-9]{8,}$")
 ORG = re.compile(r"(?:^|/)(?:org)?(\d{4,})(?:/|$)", re.IGNORECASE)
+MODULES_SCOPE_MISSING = (
+    "Zoho refused to show Leads: the code was generated without the records scope. "
+    f"In Zoho's API console open your Self Client, generate a new code with the scopes "
+    f"{oauth.SCOPES} (both, comma-separated) and paste it."
+)
 USED_UP = " This code is now used up: generate a new one before trying again."
 SCOPE_MISSING = (
     "Zoho refused to show the field list: the code was generated without the settings scope. "
@@ -129,7 +134,7 @@ def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoCo
     metadata of Leads and Contacts; the filter field. Nothing is stored unless
     every step passed; then everything is saved in one transaction, the field
     metadata handed to the mapping, and the workspace told a resync is due.
-    Costs 4 Zoho calls with a new code (exchange, org, two field lists).
+    Costs 5 Zoho calls with a new code (exchange, org, two field lists, one record read).
     """
     existing = connection_of(workspace)
     wanted = _clean(data, existing)
@@ -343,6 +348,18 @@ def _verify(wanted: _Settings, client: ZohoClient) -> _Verified:
             verified.fields[module] = client.fields(module)
     except ZohoScopeError:
         raise ConnectionProblem(SCOPE_MISSING, field="code") from None
+    except ZohoAuthError as error:
+        raise ConnectionProblem(error.message, field="code") from None
+    except ZohoError as error:
+        raise ConnectionProblem(
+            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
+            "in a minute."
+        ) from None
+    try:
+        # Without the records scope every sync would fail: one record read tells.
+        client.request("GET", "Leads", params={"per_page": 1, "fields": "Email"})
+    except ZohoScopeError:
+        raise ConnectionProblem(MODULES_SCOPE_MISSING, field="code") from None
     except ZohoAuthError as error:
         raise ConnectionProblem(error.message, field="code") from None
     except ZohoError as error:

@@ -201,11 +201,6 @@ ZOHO_CASES = [
         lambda zoho: form_data(zoho, scope="ZohoCRM.settings.fields.all"),
         "ZohoCRM.modules.all",
         id="modules-scope-missing",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="connection_update never checks the records scope: a code without "
-            "ZohoCRM.modules.all is saved as connected and every sync then fails",
-        ),
     ),
     pytest.param(
         lambda zoho: form_data(zoho, filter_field="crm_to_plezi", filter_value="yes"),

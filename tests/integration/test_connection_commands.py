@@ -28,7 +28,7 @@ def test_zoho_connect_connects_with_the_same_checks(zoho, workspace, capsys):
     assert "Leads field plezi_url (required): present" in out
     assert "Leads field score (optional): missing" in out
     assert connection.status == "connected"
-    assert zoho.stats()["total_calls"] == 4
+    assert zoho.stats()["total_calls"] == 5
 
 
 def test_zoho_connect_with_a_filter(zoho, workspace):

@@ -50,7 +50,7 @@ def test_admin_connects_and_sees_the_state_with_missing_field_advice(owner_clien
     assert "Update your configuration" in page
 
 
-def test_successful_configuration_costs_four_api_calls(owner_client, zoho, workspace):
+def test_successful_configuration_costs_five_api_calls(owner_client, zoho, workspace):
     post_config(owner_client, form_data(zoho))
 
     stats = zoho.stats()
@@ -58,8 +58,9 @@ def test_successful_configuration_costs_four_api_calls(owner_client, zoho, works
         "POST /oauth/v2/token": 1,  # code exchange
         "GET /crm/v2/org": 1,
         "GET /crm/v2/settings/fields": 2,  # Leads and Contacts
+        "GET /crm/v2/Leads": 1,  # one record: the records scope is there
     }
-    assert stats["credits_used"] == 3  # the accounts server charges no credits
+    assert stats["credits_used"] == 4  # the accounts server charges no credits
 
 
 def test_configuration_stores_fields_and_announces_the_change(owner_client, zoho, workspace):
