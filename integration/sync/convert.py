@@ -29,6 +29,11 @@ def to_plezi(pair, raw):
         return None
     if isinstance(raw, dict):  # lookups and owners: their display name
         raw = raw.get("name")
+    if isinstance(raw, list) and pair.plezi_type != "multi_choice":
+        raise ValueProblem(
+            f"Zoho's {pair.zoho_api_name} holds a value Plezi cannot store. It is a list of "
+            "values; Plezi's field takes one value."
+        )
     try:
         return clean_value(_plezi_field(pair), raw)
     except ValidationError as error:

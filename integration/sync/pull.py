@@ -73,6 +73,7 @@ class _ModulePull:
         # Zoho's clock has passed the watermark by at least the time since we saw it.
         self.settled = bool(self.watermark and seen and timezone.now() - seen >= SETTLED_AFTER)
         self.newest, self.reread = self.watermark, False
+        self.reached: datetime | None = None  # the last Modified_Time listed, in scope or not
         self.fields = sorted(
             {*plan.zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""}
         )
@@ -105,6 +106,7 @@ class _ModulePull:
             _apply_page(self.run, self.module, pulled)
         stamps = [p.modified_at for p in pulled if p.modified_at]
         self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
+        self.reached = _last_modified(page) or self.reached
         self.reread = True
         self.run.step(len(page))
         return True
@@ -112,7 +114,7 @@ class _ModulePull:
     def _list_again(self) -> None:
         """A listing reaches 100,000 records at most (page tokens): start a new one from
         the newest change written so far (pages are written in Modified_Time order)."""
-        since = self.newest - OVERLAP if self.newest else None
+        since = self.reached - OVERLAP if self.reached else None
         if since is None or (self.since is not None and since <= self.since):
             raise ZohoRequestError(
                 f"More than 100,000 Zoho {self.module} records share the same few seconds of "
@@ -130,6 +132,16 @@ class _ModulePull:
             _move_watermark(self.run, self.module, self.watermark + OVERLAP + timedelta(seconds=1))
         else:
             _move_watermark(self.run, self.module, self.newest)
+
+
+def _last_modified(page: list) -> datetime | None:
+    """The page's last Modified_Time (pages come oldest change first)."""
+    last = page[-1] if page and isinstance(page[-1], dict) else {}
+    value = last.get("Modified_Time")
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _seen_key(key: str) -> str:
@@ -392,7 +404,7 @@ class _PageWriter:
         """A lead born in Zoho still needs its link to Plezi (sent by the push)."""
         if not self.run.plan.plezi_url_field:
             return False
-        return contact.pk is None or shadow.get("plezi_url") != contact.plezi_url
+        return contact.pk is None or shadow.get("plezi_url") != self.run.plezi_url(contact)
 
     def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
         state = state or SyncState(workspace=self.run.workspace, contact=contact)

@@ -64,31 +64,28 @@ def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
 def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
     snapshot = timezone.now()  # edits after this stay pending for the next run
     candidates = pending_contacts(run.workspace, contact_ids, full=full)
-    chunks = _keyset_chunks(candidates.select_related("sync_state"), run.workspace)
-    url_of = _plezi_urls(run.workspace)
+    chunks = _keyset_chunks(candidates.select_related("sync_state"))
     first = next(chunks, [])
     if not first:
         return  # nothing pending: not even a count
     run.recorder.progress(phase="Sending leads to Zoho", done=0, total=candidates.count())
     done = 0
     for chunk in itertools.chain([first], chunks):
-        _push_wave(run, chunk, snapshot, url_of)
+        _push_wave(run, chunk, snapshot)
         done += len(chunk)
         run.recorder.progress(done=done)
         run.checkpoint()
 
 
-def _keyset_chunks(contacts, workspace) -> Iterator[list[Contact]]:
+def _keyset_chunks(contacts) -> Iterator[list[Contact]]:
     """A wave of contacts at a time by id: each query is an index range, however many."""
     last_id = 0
     while chunk := list(contacts.filter(pk__gt=last_id).order_by("pk")[: BATCH * WAVE]):
         last_id = chunk[-1].pk
-        for contact in chunk:
-            contact.workspace = workspace  # plezi_url needs the slug: not a query per contact
         yield chunk
 
 
-def _plezi_urls(workspace) -> Callable[[Contact], str]:
+def plezi_urls(workspace) -> Callable[[Contact], str]:
     """`Contact.plezi_url` for this workspace's contacts with one `reverse()` in all: the
     URLs differ only by the id, and a `reverse()` each cost more than the rest of a payload."""
     marker = 9_876_543_210_123
@@ -97,7 +94,7 @@ def _plezi_urls(workspace) -> Callable[[Contact], str]:
     return lambda contact: f"{head}{contact.pk}{tail}"
 
 
-def _outgoing(run, contact: Contact, url_of: Callable[[Contact], str]) -> Outgoing:
+def _outgoing(run, contact: Contact) -> Outgoing:
     """What to send for `contact`: the fields Plezi changed, checked against Zoho's metadata."""
     plan = run.plan.modules[LEADS]
     state = getattr(contact, "sync_state", None)
@@ -115,7 +112,7 @@ def _outgoing(run, contact: Contact, url_of: Callable[[Contact], str]) -> Outgoi
             out.payload[pair.zoho_api_name] = to_zoho(pair, merged.to_zoho[pair.plezi_key])
         except ValueProblem as problem:
             _field_problem(run, out, pair.plezi_key, str(problem))
-    _add_lead_extras(run, out, linked, url_of(contact))
+    _add_lead_extras(run, out, linked, run.plezi_url(contact))
     if merged.consent and not out.skip_reason:
         run.recorder.issue(
             kind=SyncIssue.Kind.CONSENT,
@@ -176,7 +173,7 @@ _LAST_NAME_KEPT = (
 )
 
 
-def _push_wave(run, contacts: list[Contact], snapshot, url_of) -> None:
+def _push_wave(run, contacts: list[Contact], snapshot) -> None:
     """Send what changed in `contacts`, then record every outcome in one transaction.
 
     Batches of 100 leave while the next ones are prepared, up to the org's concurrency
@@ -188,7 +185,7 @@ def _push_wave(run, contacts: list[Contact], snapshot, url_of) -> None:
 
     def payloads() -> Iterator[dict]:
         for contact in contacts:
-            out = _outgoing(run, contact, url_of)
+            out = _outgoing(run, contact)
             if out.skip_reason or not _has_news(out):
                 resting.append(out)
             else:

@@ -24,7 +24,7 @@ from integration.sync.pull import (
     unlink_deleted,
     watermarks_of,
 )
-from integration.sync.push import push_changed
+from integration.sync.push import plezi_urls, push_changed
 from integration.sync.record import Recorder
 from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoError
 
@@ -51,6 +51,7 @@ class Run:
         self.on_progress = on_progress
         self.watermarks = watermarks_of(self.workspace)
         self.conversions = Conversions()
+        self.plezi_url = plezi_urls(self.workspace)  # Contact.plezi_url, without a query each
 
     def step(self, n: int) -> None:
         self.recorder.progress(done=self.model.done + n)
