@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench
 
 install: $(STAMP)
 
@@ -29,5 +29,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Performance figures against the sandbox (about 15 minutes; BENCH_ARGS="--contacts 10000"
+# for a quicker pass). Prints a table, writes benchmarks/results/latest.json.
+bench: install
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 data staticfiles
+
+# The reliability soak (soak/README.md): real PostgreSQL (127.0.0.1:5432) and Redis
+# (127.0.0.1:6379), about five minutes. Shorter: make soak SOAK_ARGS="--duration 60 --kills 3"
+.PHONY: soak
+soak: install
+	$(BIN)/python -m soak $(SOAK_ARGS)

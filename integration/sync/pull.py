@@ -242,29 +242,30 @@ def _excerpt(value) -> str:
 
 
 class Conversions:
-    """`to_plezi` with a memory: names, companies, cities and choices repeat from record to
-    record, and each conversion costs a validation (about a tenth of a pull's CPU)."""
+    """`to_plezi` (or `to_zoho`) with a memory: names, companies, cities and choices repeat
+    from record to record, and each conversion costs a validation (a tenth of a pull's CPU)."""
 
-    LIMIT = 50_000  # remembered values (then it starts afresh): memory stays flat
+    LIMIT = 20_000  # remembered values (then it starts afresh): memory stays flat
 
-    def __init__(self) -> None:
+    def __init__(self, convert=to_plezi) -> None:
+        self.convert = convert
         self.known: dict[tuple, object] = {}
 
     def __call__(self, pair, raw):
         if not isinstance(raw, str | int | float | bool | None):
-            return to_plezi(pair, raw)  # lists and lookups: not worth remembering
+            return self.convert(pair, raw)  # lists and lookups: not worth remembering
         key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)
         if key not in self.known:
             if len(self.known) >= self.LIMIT:
                 self.known.clear()
             try:
-                self.known[key] = to_plezi(pair, raw)
+                self.known[key] = self.convert(pair, raw)
             except ValueProblem as problem:
                 self.known[key] = problem
         value = self.known[key]
         if isinstance(value, ValueProblem):
             raise ValueProblem(str(value))
-        return value
+        return list(value) if isinstance(value, list) else value  # never shared
 
 
 def _apply_page(run, module: str, pulled: list[Pulled]) -> None:
@@ -457,7 +458,7 @@ class _PageWriter:
     def save(self) -> None:
         if self.run.dry_run:
             return
-        Contact.objects.bulk_create(self.new_contacts, batch_size=500)
+        rows_insert(Contact, self.new_contacts, key="email")
         self._attach_issues({c.email: c for c in self.new_contacts})
         if self.changed:
             columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}

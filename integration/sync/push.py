@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
 from integration.sync.context import CONTACTS, LEADS
-from integration.sync.convert import ValueProblem, to_zoho
+from integration.sync.convert import ValueProblem
 from integration.sync.merge import merge_push
 from integration.sync.messages import zoho_record_message
 from integration.sync.pull import STATE_FIELDS
@@ -109,7 +109,7 @@ def _outgoing(run, contact: Contact) -> Outgoing:
         if pair.plezi_key not in merged.to_zoho:
             continue
         try:
-            out.payload[pair.zoho_api_name] = to_zoho(pair, merged.to_zoho[pair.plezi_key])
+            out.payload[pair.zoho_api_name] = run.to_zoho(pair, merged.to_zoho[pair.plezi_key])
         except ValueProblem as problem:
             _field_problem(run, out, pair.plezi_key, str(problem))
     _add_lead_extras(run, out, linked, run.plezi_url(contact))

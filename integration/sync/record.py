@@ -84,27 +84,48 @@ class _Prepared:
         return values
 
 
-def rows_insert(model, objs: list, *, batch_size: int = 500) -> None:
-    """INSERT new rows of `model` in batches, for objects whose every field is set (no
-    auto_now, no database default): `bulk_create` without its per-value overhead. The
-    objects get no primary key back: callers that need one use `bulk_create`."""
+def rows_insert(model, objs: list, *, key: str | None = None, batch_size: int = 500) -> None:
+    """INSERT new rows of `model` in batches: `bulk_create` without its per-value overhead.
+
+    Fields are taken as set on the objects (their defaults were set when they were
+    built; auto_now fields are stamped here). With `key`, a field unique among the
+    objects (a contact's email), the new primary keys are read back and set on them.
+    """
     if not objs:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     quote = connection.ops.quote_name
     prepared = _Prepared(fields)
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    returning = (
+        f" RETURNING {quote(meta.pk.column)}, {quote(meta.get_field(key).column)}" if key else ""
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):
             batch = objs[start : start + batch_size]
+            for obj in batch:
+                for field in stamped:
+                    field.pre_save(obj, add=True)
             params = [value for obj in batch for value in prepared.row(obj)]
             cursor.execute(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                f"VALUES {', '.join([row] * len(batch))}",
+                f"VALUES {', '.join([row] * len(batch))}{returning}",
                 params,
             )
+            if key:
+                _set_keys(batch, key, dict((k, pk) for pk, k in cursor.fetchall()))
+
+
+def _set_keys(batch: list, key: str, pks: dict) -> None:
+    """Primary keys by `key` (RETURNING gives no promise about the order of its rows)."""
+    for obj in batch:
+        obj.pk = pks[getattr(obj, key)]
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def rows_update(model, objs: list, fields: list[str], *, batch_size: int = 500) -> None:

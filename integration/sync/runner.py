@@ -7,6 +7,7 @@ follow-up run, so triggers coalesce and none is dropped.
 """
 
 import logging
+import time
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from integration.selectors import connection_of
 from integration.services import client_for
 from integration.sync import lock
 from integration.sync.context import LEADS, MODULES, plan_for
+from integration.sync.convert import to_plezi, to_zoho
 from integration.sync.pull import (
     Conversions,
     pull_modules,
@@ -30,6 +32,8 @@ from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoErr
 
 logger = logging.getLogger(__name__)
 PREVIEW_LIMIT = 500
+# Progress, counters, issues and the lease are written this often (seconds) while pulling.
+CHECKPOINT_EVERY = 1.0
 
 
 class LeaseLost(Exception):
@@ -50,14 +54,19 @@ class Run:
         self.recorder = Recorder(model)
         self.on_progress = on_progress
         self.watermarks = watermarks_of(self.workspace)
-        self.conversions = Conversions()
+        self.conversions = Conversions(to_plezi)
+        self.to_zoho = Conversions(to_zoho)
         self.plezi_url = plezi_urls(self.workspace)  # Contact.plezi_url, without a query each
+        self.checkpointed = time.monotonic()
 
     def step(self, n: int) -> None:
+        """`n` more records done: written at most every CHECKPOINT_EVERY (three writes each)."""
         self.recorder.progress(done=self.model.done + n)
-        self.checkpoint()
+        if time.monotonic() - self.checkpointed >= CHECKPOINT_EVERY:
+            self.checkpoint()
 
     def checkpoint(self) -> None:
+        self.checkpointed = time.monotonic()
         self.recorder.checkpoint(client=self.client)
         if self.on_progress:
             self.on_progress(self.model)

@@ -1,0 +1,91 @@
+"""`make bench` / `python -m benchmarks`: the performance figures of the sync, measured.
+
+Every scenario runs against a zoho_sandbox process with simulated latency and the
+Standard edition's concurrency cap, on a fresh database (SQLite, or PostgreSQL when
+DATABASE_URL names a server). Prints a table, writes benchmarks/results/latest.json.
+"""
+
+import argparse
+import sys
+import time
+
+from benchmarks import report
+from benchmarks.bench import Bench, Options
+from benchmarks.fanout import run_fanout
+from benchmarks.forms import run_forms
+from benchmarks.scenarios import run_baseline, run_cpu, run_syncs
+
+SCENARIOS = {
+    "syncs": run_syncs,
+    "cpu": run_cpu,
+    "baseline": run_baseline,
+    "forms": run_forms,
+    "fanout": run_fanout,
+}
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--contacts",
+        type=int,
+        default=100_000,
+        help="the large workspace's Plezi contacts and Zoho records (the small one: a tenth)",
+    )
+    parser.add_argument("--latency-ms", type=int, default=100, help="per Zoho call")
+    parser.add_argument("--concurrency", type=int, default=10, help="the org's Zoho call cap")
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated scenarios among {', '.join(SCENARIOS)} (default: all)",
+    )
+    parser.add_argument("--baseline-records", type=int, default=1000)
+    parser.add_argument("--submissions", type=int, default=200, help="form submissions")
+    parser.add_argument("--form-rate", type=float, default=5.0, help="submissions per second")
+    parser.add_argument("--workspaces", type=int, default=200, help="fan-out workspaces")
+    parser.add_argument("--workspace-contacts", type=int, default=1000)
+    args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(only) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
+    return Options(
+        contacts=args.contacts,
+        latency_ms=args.latency_ms,
+        concurrency=args.concurrency,
+        only=only,
+        baseline_records=args.baseline_records,
+        submissions=args.submissions,
+        form_rate=args.form_rate,
+        workspaces=args.workspaces,
+        workspace_contacts=args.workspace_contacts,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    bench = Bench(options)
+    started = time.monotonic()
+    print(
+        f"Benchmarks on {bench.database_label}, {options.latency_ms} ms per Zoho call, "
+        f"cap {options.concurrency}",
+        flush=True,
+    )
+    try:
+        bench.prepare()
+        for name, scenario in SCENARIOS.items():
+            if not options.only or name in options.only:
+                print(f"== {name}", flush=True)
+                scenario(bench)
+    finally:
+        bench.close()
+    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    path = report.write(bench, command.strip(), time.monotonic() - started)
+    print()
+    print(report.table(bench))
+    print(f"\nWritten to {path} ({time.monotonic() - started:.0f} s).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

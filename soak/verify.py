@@ -1,0 +1,371 @@
+"""The end state, checked: convergence, nothing lost, nothing twice, failures visible.
+
+Read once the faults are off and one more sync ran in every workspace. Both sides are
+compared through the product's own mapping plan and value conversion, so "equal" means
+what the sync means by it. Each finding is a line a person can follow up.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from accounts.models import Workspace
+from contacts.models import Contact
+from integration.models import SyncIssue, SyncRun
+from integration.sync.context import CONTACTS, LEADS, plan_for
+from integration.sync.convert import ValueProblem, to_plezi
+from soak.ledger import DOMAIN, PLEZI, ZOHO, Ledger
+from soak.world import FILTER_FIELD, OUT_OF_SCOPE, Tenant
+
+FAILED = (SyncIssue.Kind.ERROR, SyncIssue.Kind.SKIPPED)
+SHOWN = 8  # examples printed per finding
+
+
+@dataclass
+class Findings:
+    contacts: int = 0
+    leads: int = 0
+    zoho_contacts: int = 0
+    converged: int = 0
+    mismatches: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    scope_leaks: list[str] = field(default_factory=list)
+    unexplained: list[str] = field(default_factory=list)
+    lost_edits: list[str] = field(default_factory=list)
+    visible_failures: Counter = field(default_factory=Counter)
+    retried_to_success: int = 0
+
+
+class Zoho:
+    """Every record of the sandbox org, indexed."""
+
+    def __init__(self, leads: list[dict], contacts: list[dict]) -> None:
+        self.leads = {str(r["id"]): r for r in leads}
+        self.contacts = {str(r["id"]): r for r in contacts}
+        self.leads_by_email = _by_email(leads)
+        self.contacts_by_email = _by_email(contacts)
+
+
+def _by_email(records: list[dict]) -> dict[str, list[dict]]:
+    grouped = defaultdict(list)
+    for record in records:
+        if record.get("Email"):
+            grouped[record["Email"].lower()].append(record)
+    return grouped
+
+
+def check(tenants: list[Tenant], ledger: Ledger, zoho: Zoho) -> Findings:
+    findings = Findings(leads=len(zoho.leads), zoho_contacts=len(zoho.contacts))
+    _duplicates(zoho, findings)
+    for tenant in tenants:
+        WorkspaceCheck(tenant, ledger, zoho, findings).run()
+    return findings
+
+
+def _duplicates(zoho: Zoho, findings: Findings) -> None:
+    """No email twice among leads (converted ones included) or among contacts."""
+    for module, grouped in (("lead", zoho.leads_by_email), ("contact", zoho.contacts_by_email)):
+        for email, records in grouped.items():
+            if email.endswith(DOMAIN) and len(records) > 1:
+                ids = ", ".join(
+                    f"{r['id']}{' (converted)' if r.get('$converted') else ''}"
+                    f" by {(r.get('Created_By') or {}).get('name')}"
+                    for r in records
+                )
+                findings.duplicates.append(f"{len(records)} Zoho {module}s for {email}: {ids}")
+
+
+class WorkspaceCheck:
+    """Every contact of one workspace against Zoho, and the ledger's emails against both."""
+
+    def __init__(self, tenant: Tenant, ledger: Ledger, zoho: Zoho, findings: Findings) -> None:
+        self.tenant, self.ledger, self.zoho, self.findings = tenant, ledger, zoho, findings
+        self.workspace = Workspace.objects.get(pk=tenant.workspace_id)
+        connection = self.workspace.zoho_connection
+        self.plan = plan_for(
+            self.workspace,
+            filter_field=connection.filter_field,
+            filter_value=connection.filter_value,
+        )
+        self.contacts = {
+            c.email: c
+            for c in Contact.objects.for_workspace(self.workspace).select_related("sync_state")
+        }
+        self.rules = {m: {r.key: r for r in self.plan.modules[m].rules} for m in (LEADS, CONTACTS)}
+        self.pairs = {
+            m: {p.plezi_key: p for p in [*self.plan.modules[m].pull, *self.plan.modules[m].push]}
+            for m in (LEADS, CONTACTS)
+        }
+        self.issues: dict[tuple[int, int], list[SyncIssue]] = defaultdict(list)
+        self.ever_failed: set[int] = set()
+        rows = SyncIssue.objects.for_workspace(self.workspace).filter(contact__isnull=False)
+        for issue in rows.only("run_id", "contact_id", "kind", "field", "code", "message"):
+            self.issues[(issue.run_id, issue.contact_id)].append(issue)
+            if issue.kind == SyncIssue.Kind.ERROR:
+                self.ever_failed.add(issue.contact_id)
+
+    def run(self) -> None:
+        self.findings.contacts += len(self.contacts)
+        for contact in self.contacts.values():
+            self._contact(contact)
+        self._emails()
+        self._edits()
+
+    # ---- one Plezi contact ------------------------------------------------------------------
+    def _contact(self, contact: Contact) -> None:
+        state = getattr(contact, "sync_state", None)
+        where = f"{self.tenant.slug} {contact.email}"
+        if OUT_OF_SCOPE in contact.email:
+            self.findings.scope_leaks.append(f"{where}: a lead of no workspace was pulled")
+            return
+        if state is None:
+            self.findings.unexplained.append(f"{where}: never considered by a sync")
+            return
+        failures = [
+            i for i in self.issues.get((state.last_run_id, contact.pk), []) if i.kind in FAILED
+        ]
+        for issue in failures:
+            self.findings.visible_failures[f"{issue.kind} {issue.code}"] += 1
+        if state.zoho_module == LEADS:
+            record = self.zoho.leads.get(state.zoho_id)
+            problems = self._compare(contact, record, LEADS, state)
+        elif state.zoho_module == CONTACTS:
+            record = self.zoho.contacts.get(state.zoho_id)
+            problems = self._compare(contact, record, CONTACTS, state)
+        else:
+            problems = ["not linked to any Zoho record"]
+        if not problems:
+            self.findings.converged += 1
+            if contact.pk in self.ever_failed:
+                self.findings.retried_to_success += 1
+        elif failures:
+            return  # not in sync, but the contact's last run says why: visible
+        elif state.zoho_module:
+            self.findings.mismatches.append(f"{where}: {'; '.join(problems)}")
+        else:
+            self.findings.lost.append(f"{where}: not in Zoho, and no issue says why")
+
+    def _compare(self, contact: Contact, record: dict | None, module: str, state) -> list[str]:
+        """Mapped fields equal per direction: both ways, equal; Plezi → Zoho only, Plezi's
+        value was sent (a rep may have changed Zoho's since); Zoho → Plezi only, Zoho's
+        value was taken (Plezi's own later edits stay in Plezi)."""
+        if record is None:
+            return [f"its Zoho {module} record {state.zoho_id} does not exist"]
+        problems = []
+        for key, rule in self.rules[module].items():
+            mine, theirs = _plain(contact.value(key)), _zoho_value(self.pairs[module][key], record)
+            base = _plain(state.shadow.get(key))
+            if mine == theirs:
+                continue
+            if not rule.pull and base == mine and self._zoho_wrote(contact.email, key, theirs):
+                continue
+            if not rule.push and base == theirs:
+                continue
+            problems.append(f"{key}: Plezi {mine!r} ≠ Zoho {theirs!r} (agreed {base!r})")
+        url_field = self.plan.plezi_url_field
+        if module == LEADS and url_field and record.get(url_field) != contact.plezi_url:
+            problems.append(f"plezi_url: Zoho {record.get(url_field)!r}")
+        return problems
+
+    def _zoho_wrote(self, email: str, key: str, value) -> bool:
+        last = self.ledger.last.get((self.tenant.slug, email, key), {}).get(ZOHO)
+        return last is not None and _plain(last[1]) == value
+
+    # ---- the ledger's emails -------------------------------------------------------------------
+    def _emails(self) -> None:
+        slug = self.tenant.slug
+        for email, origin in list(self.ledger.emails[slug].items()):
+            if email not in self.contacts:
+                self.findings.lost.append(f"{slug} {email} ({origin}): missing in Plezi")
+        for email, records in self.zoho.leads_by_email.items():
+            in_scope = [r for r in records if r.get(FILTER_FIELD) == slug]
+            if in_scope and email not in self.contacts:
+                self.findings.lost.append(f"{slug} {email}: a Zoho lead never reached Plezi")
+
+    def _edits(self) -> None:
+        """A field's final value on each side is a last write that may reach that side."""
+        slug = self.tenant.slug
+        pulled = {m: {k for k, r in self.rules[m].items() if r.pull} for m in (LEADS, CONTACTS)}
+        pushed = {k for k, r in self.rules[LEADS].items() if r.push}
+        for (ws, email, key), sides in list(self.ledger.last.items()):
+            contact = self.contacts.get(email) if ws == slug else None
+            if contact is None:
+                continue
+            state = getattr(contact, "sync_state", None)
+            converted = email in self.ledger.converted[slug] or (
+                state and state.zoho_module == CONTACTS
+            )
+            if converted and key not in pulled[CONTACTS]:
+                continue  # what Plezi holds depends on whether a pull saw the lead in time
+            plezi, zoho = sides.get(PLEZI), sides.get(ZOHO)
+            incoming = key in pulled[CONTACTS if converted else LEADS]
+            allowed = {_plain(w[1]) for w in (plezi, zoho if incoming else None) if w}
+            mine = _plain(contact.value(key))
+            if allowed and mine not in allowed:
+                self._lost_edit(email, key, "Plezi", mine, sides)
+            if converted or not state or state.zoho_module != LEADS:
+                continue  # a Zoho Contact takes no writes from Plezi: nothing to compare
+            allowed = {_plain(w[1]) for w in (zoho, plezi if key in pushed else None) if w}
+            record, pair = self.zoho.leads.get(state.zoho_id), self.pairs[LEADS].get(key)
+            if allowed and record and pair:
+                theirs = _zoho_value(pair, record)
+                if theirs not in allowed:
+                    self._lost_edit(email, key, "Zoho", theirs, sides)
+
+    def _lost_edit(self, email, key, side, value, sides) -> None:
+        last = ", ".join(f"{s} wrote {v!r}" for s, (_, v) in sorted(sides.items()))
+        self.findings.lost_edits.append(
+            f"{self.tenant.slug} {email} {key}: {side} holds {value!r}, but the last writes "
+            f"were: {last}"
+        )
+
+
+def _zoho_value(pair, record: dict):
+    try:
+        return _plain(to_plezi(pair, record.get(pair.zoho_api_name)))
+    except ValueProblem:
+        return ("unreadable", record.get(pair.zoho_api_name))
+
+
+def _plain(value):
+    """One spelling per value: blanks (and an unticked box) are None, numbers are text."""
+    if value is None or value is False or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value)
+
+
+# ---- runs ---------------------------------------------------------------------------------
+INTERRUPTED = "The worker stopped"
+
+
+@dataclass
+class RunFindings:
+    total: int = 0
+    by_status: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    running: list[str] = field(default_factory=list)
+    overlaps: list[str] = field(default_factory=list)
+    interrupted: int = 0
+    stale_seconds: float = 0.0  # longest a dead run showed "running" before it was closed
+
+
+def check_runs(tenants: list[Tenant]) -> RunFindings:
+    found = RunFindings()
+    for tenant in tenants:
+        runs = list(
+            SyncRun.objects.filter(workspace_id=tenant.workspace_id, dry_run=False).order_by(
+                "started_at", "id"
+            )
+        )
+        found.total += len(runs)
+        for run in runs:
+            found.by_status[run.status] += 1
+            if run.status == SyncRun.Status.RUNNING:
+                found.running.append(f"{tenant.slug} run {run.pk} started {run.started_at}")
+            elif run.error.startswith(INTERRUPTED):
+                found.interrupted += 1
+                stale = (run.ended_at - run.heartbeat_at).total_seconds()
+                found.stale_seconds = max(found.stale_seconds, stale)
+            elif run.error:
+                found.errors[run.error[:140]] += 1
+        for before, after in zip(runs, runs[1:], strict=False):
+            if before.ended_at and after.started_at < before.ended_at:
+                found.overlaps.append(
+                    f"{tenant.slug}: run {after.pk} started {after.started_at:%H:%M:%S.%f} "
+                    f"while run {before.pk} ({before.status}) ran until "
+                    f"{before.ended_at:%H:%M:%S.%f}"
+                )
+    return found
+
+
+# ---- kill trials and the burst ------------------------------------------------------------
+@dataclass
+class TrialResult:
+    trial: object
+    interrupted: list[int] = field(default_factory=list)
+    recovered: bool = True
+    recovery_seconds: float = 0.0
+
+
+def check_trials(trials: list, tenants: list[Tenant]) -> tuple[list[TrialResult], list[str]]:
+    """Each run a kill interrupted: the next run of its workspace must complete.
+
+    Returns the trials' results, and the interrupted runs no kill explains.
+    """
+    runs = list(
+        SyncRun.objects.filter(
+            workspace_id__in=[t.workspace_id for t in tenants], dry_run=False
+        ).order_by("started_at", "id")
+    )
+    results = [TrialResult(trial) for trial in trials]
+    unexplained = []
+    for run in runs:
+        if not run.error.startswith(INTERRUPTED):
+            continue
+        result = _trial_of(run, results)
+        if result is None:
+            unexplained.append(f"run {run.pk} of workspace {run.workspace_id}: no kill explains it")
+            continue
+        result.interrupted.append(run.pk)
+        following = _next_run(runs, run)
+        if following is None or following.status not in COMPLETED:
+            result.recovered = False
+        else:
+            seconds = following.ended_at.timestamp() - result.trial.at
+            result.recovery_seconds = max(result.recovery_seconds, seconds)
+    return results, unexplained
+
+
+COMPLETED = (SyncRun.Status.SUCCESS, SyncRun.Status.PARTIAL)
+
+
+def _next_run(runs: list[SyncRun], dead: SyncRun) -> SyncRun | None:
+    """The first run of the workspace after `dead` that was not itself interrupted."""
+    return next(
+        (
+            r
+            for r in runs
+            if r.workspace_id == dead.workspace_id
+            and r.started_at >= dead.ended_at
+            and not r.error.startswith(INTERRUPTED)
+        ),
+        None,
+    )
+
+
+def _trial_of(run: SyncRun, results: list[TrialResult]) -> TrialResult | None:
+    """The last kill between the run's start and its close."""
+    start, end = run.started_at.timestamp() - 1, run.ended_at.timestamp()
+    candidates = [r for r in results if start <= r.trial.at <= end]
+    return max(candidates, key=lambda r: r.trial.at) if candidates else None
+
+
+def check_burst(burst: dict | None, tenants: list[Tenant], zoho: Zoho, end: float):
+    """Every trigger at once: one run at a time (the overlap check), the follow-ups
+    coalesced (fewer runs than triggers), and nothing dropped: a run that started after
+    the burst completed, and the visitors' leads reached Zoho before the workload ended."""
+    if not burst:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    workspace_id = next(t.workspace_id for t in tenants if t.slug == burst["slug"])
+    since = datetime.fromtimestamp(burst["at"], tz=UTC)
+    runs = SyncRun.objects.filter(
+        workspace_id=workspace_id, started_at__range=(since, since + timedelta(seconds=30))
+    )
+    in_time = [
+        email
+        for email in burst["emails"]
+        if any(
+            datetime.fromisoformat(r["Created_Time"]).timestamp() < end
+            for r in zoho.leads_by_email.get(email, [])
+        )
+    ]
+    return {
+        **burst,
+        "runs": runs.count(),
+        "completed": runs.filter(status__in=COMPLETED).count(),
+        "pushed_in_time": len(in_time),
+    }
