@@ -44,6 +44,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--form-rate", type=float, default=5.0, help="submissions per second")
     parser.add_argument("--workspaces", type=int, default=200, help="fan-out workspaces")
     parser.add_argument("--workspace-contacts", type=int, default=1000)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile each measured sync into benchmarks/results/sync-NN.prof",
+    )
     args = parser.parse_args(argv)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(SCENARIOS)
@@ -59,6 +64,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         form_rate=args.form_rate,
         workspaces=args.workspaces,
         workspace_contacts=args.workspace_contacts,
+        profile=args.profile,
     )
 
 

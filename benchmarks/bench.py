@@ -29,6 +29,7 @@ class Options:
     form_rate: float = 5.0
     workspaces: int = 200
     workspace_contacts: int = 1000
+    profile: bool = False
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Bench:
         self.raw: dict[str, dict] = {}
         self.sandbox: SandboxProcess | None = None
         self.load_at_start = list(os.getloadavg())
+        self.profiles = 0
         self.database_url, self.database_label = _bench_database()
         self.env = {
             **os.environ,
@@ -78,6 +80,7 @@ class Bench:
     def step(self, name: str, *, env: dict | None = None, **params) -> dict:
         """Run benchmarks.step `name` in a fresh process and return its figures."""
         params.setdefault("sandbox", self.sandbox.base_url)
+        params.setdefault("concurrency", self.options.concurrency)
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "benchmarks.step", name, json.dumps(params)],
@@ -95,6 +98,9 @@ class Bench:
         return result
 
     def sync(self, workspace_id: int, *, latency_ms: int | None = None, **extra) -> dict:
+        if self.options.profile:
+            self.profiles += 1
+            extra["profile"] = str(RESULTS / f"sync-{self.profiles:02d}.prof")
         sandbox_cpu = self.sandbox.cpu_seconds()
         result = self.step(
             "sync",

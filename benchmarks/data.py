@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Workspace
 from accounts.services import workspace_create
 from contacts.models import Contact
+from integration.models import ZohoConnection
 from integration.services import connection_update
 from zoho_sandbox.testing import SandboxHandle
 
@@ -64,11 +65,16 @@ def plezi_values(n: int) -> dict:
     }
 
 
-def workspace_connected(*, slug: str, handle: SandboxHandle, **form) -> Workspace:
+def workspace_connected(
+    *, slug: str, handle: SandboxHandle, concurrency: int = 10, **form
+) -> Workspace:
+    """A workspace connected to the sandbox as an admin does it; `concurrency` is the org's
+    cap, as an operator sets it in the admin for the org's Zoho edition."""
     from benchmarks.sandbox import form_data
 
     workspace, _ = workspace_create(slug=slug, name=f"Benchmark {slug}")
-    connection_update(workspace=workspace, data=form_data(handle, **form))
+    connection = connection_update(workspace=workspace, data=form_data(handle, **form))
+    ZohoConnection.objects.filter(pk=connection.pk).update(max_concurrency=concurrency)
     return workspace
 
 
@@ -135,8 +141,10 @@ def _seeded(handle: SandboxHandle, module: str, count: int, seed: int) -> list[s
     return [str(first + k) for k in range(made["count"])]  # the sandbox numbers them in a row
 
 
-def setup(*, slug: str, handle: SandboxHandle, plezi: int, zoho: int, **form) -> Manifest:
-    workspace = workspace_connected(slug=slug, handle=handle, **form)
+def setup(
+    *, slug: str, handle: SandboxHandle, plezi: int, zoho: int, concurrency: int = 10, **form
+) -> Manifest:
+    workspace = workspace_connected(slug=slug, handle=handle, concurrency=concurrency, **form)
     plezi_seed(workspace=workspace, count=plezi)
     leads, contacts = zoho_seed(
         handle=handle, count=zoho, filter_value=form.get("filter_value", "")

@@ -24,8 +24,3 @@ PUBLIC_FORM_RATE_LIMIT = 1_000_000
 AXES_ENABLED = False
 # A queue of its own: a test or soak run sharing the Redis server never takes our tasks.
 Q_CLUSTER = {**Q_CLUSTER, "name": "plezi-bench"}  # noqa: F405
-
-if os.environ.get("BENCH_SQLITE_CACHE") and DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["init_command"] += (  # noqa: F405
-        f" PRAGMA cache_size=-{os.environ['BENCH_SQLITE_CACHE']};"
-    )

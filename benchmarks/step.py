@@ -77,7 +77,11 @@ def step_setup(params: dict) -> dict:
     prepare_org(sandbox)
     started = time.perf_counter()
     manifest = data.setup(
-        slug=params["slug"], handle=sandbox, plezi=params["plezi"], zoho=params["zoho"]
+        slug=params["slug"],
+        handle=sandbox,
+        plezi=params["plezi"],
+        zoho=params["zoho"],
+        concurrency=params["concurrency"],
     )
     return {**manifest.as_dict(), "seconds": time.perf_counter() - started}
 
@@ -155,7 +159,9 @@ def step_forms_setup(params: dict) -> dict:
 
     sandbox = handle(params)
     prepare_org(sandbox)
-    workspace = data.workspace_connected(slug=params["slug"], handle=sandbox)
+    workspace = data.workspace_connected(
+        slug=params["slug"], handle=sandbox, concurrency=params["concurrency"]
+    )
     fields = Field.objects.for_workspace(workspace).filter(key__in=["first_name", "last_name"])
     form = form_save(
         workspace=Workspace.objects.get(pk=workspace.pk),
@@ -181,7 +187,11 @@ def step_fanout_setup(params: dict) -> dict:
         sandbox = handle(params, org=n)
         prepare_org(sandbox)
         manifest = data.setup(
-            slug=f"fan-{n:03d}", handle=sandbox, plezi=params["contacts"], zoho=params["contacts"]
+            slug=f"fan-{n:03d}",
+            handle=sandbox,
+            plezi=params["contacts"],
+            zoho=params["contacts"],
+            concurrency=params["concurrency"],
         )
         ids.append(manifest.workspace_id)
     for n in range(params["workspaces"]):

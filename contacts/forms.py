@@ -6,12 +6,13 @@ uses, so a value gets the same message wherever it is refused.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts.models import Workspace
 from contacts.catalogue import STATES, FieldType
 from contacts.models import Field, Form, field_key_validator
 from contacts.selectors import contact_email_taken
-from contacts.values import clean_values, max_length
+from contacts.values import clean_value, clean_values, max_length
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
 MAX_CHOICE_LENGTH = 100
@@ -49,6 +50,18 @@ class CatalogueField(forms.Field):
 
     def to_python(self, value):
         return value
+
+    def has_changed(self, initial, data) -> bool:
+        if initial is None:  # the post carries no copy of the value shown: it counts
+            return True
+        # Compared as stored values: the page's hidden copy of the initial value comes
+        # back as text ("False", "5"), the widget's value may not be.
+        try:
+            return clean_value(self.catalogue_field, initial) != clean_value(
+                self.catalogue_field, data
+            )
+        except ValidationError:
+            return True
 
 
 def _widget(field: Field, *, public: bool) -> forms.Widget:
@@ -93,7 +106,11 @@ class ContactForm(forms.Form):
         self.workspace, self.contact = workspace, contact
         self.catalogue = {f.key: f for f in editable}
         for f in editable:
-            self.fields[f.key] = CatalogueField(f)
+            # On an edit, the page carries the values it showed: `changed_data` is then
+            # what the user changed, not what changed in the database since.
+            self.fields[f.key] = CatalogueField(f, show_hidden_initial=contact is not None)
+            if f.type == FieldType.MULTI_CHOICE:
+                self.fields[f.key].hidden_widget = forms.MultipleHiddenInput
         self.fields["email"].required = True
         self.fields["email"].error_messages["required"] = CONTACT_EMAIL_REQUIRED
         self._keep_retired_choices()

@@ -208,6 +208,15 @@ def contact_save(*, workspace: Workspace, values: dict, contact: Contact | None 
 
 
 @transaction.atomic
+def contact_update(*, contact: Contact, values: dict) -> Contact:
+    """Change only `values` of a stored contact, read again under a lock: every other field
+    keeps what it holds now, even if another writer (the sync, an import, a public form)
+    changed it after `contact` was read (when the edit page was shown)."""
+    fresh = Contact.objects.select_for_update().get(pk=contact.pk)
+    return contact_save(workspace=fresh.workspace, values=values, contact=fresh)
+
+
+@transaction.atomic
 def contact_delete(*, contact: Contact) -> None:
     contact.delete()
 

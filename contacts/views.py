@@ -29,6 +29,7 @@ from contacts.selectors import contacts_page, contacts_search, fields_of, forms_
 from contacts.services import (
     contact_delete,
     contact_save,
+    contact_update,
     field_create,
     field_update,
     form_delete,
@@ -141,10 +142,15 @@ def _contact_form(request, *, contact: Contact | None):
         request.POST or None, workspace=request.workspace, fields=fields, contact=contact
     )
     if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
         try:
-            saved = contact_save(
-                workspace=request.workspace, values=form.cleaned_data, contact=contact
-            )
+            if contact is None:
+                saved = contact_save(workspace=request.workspace, values=values)
+            else:
+                # Only what the user changed: the page shows the values of when it was
+                # opened, and the sync may have brought newer ones since.
+                changed = {k: v for k, v in values.items() if k in form.changed_data}
+                saved = contact_update(contact=contact, values=changed)
         except IntegrityError:  # the same email was saved meanwhile by someone else
             form.add_error("email", email_taken_message(form.cleaned_data["email"]))
         else:

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
-from integration.models import SyncRun
+from integration.models import SyncLock, SyncRun
 from integration.selectors import connected_workspace_ids
+from integration.sync import lock
 from integration.sync.runner import sync_run
 from integration.sync_services import sync_enqueue
 
@@ -44,3 +46,24 @@ def history_cleanup() -> int:
     cutoff = timezone.now() - timedelta(days=HISTORY_DAYS)
     deleted, _ = SyncRun.objects.filter(started_at__lt=cutoff).delete()
     return deleted
+
+
+def sync_recover() -> int:
+    """Every minute: workspaces whose runner died get a run once its lease has expired.
+
+    A trigger that finds a run going only asks it for a follow-up (`requested`); if that
+    run's worker was killed, nobody serves the request, and the dead run shows "running"
+    until some later trigger. The run enqueued here takes the expired lease, closes the
+    dead run (`close_interrupted_runs`) and serves what was asked.
+    """
+    now = timezone.now()
+    dead_runs = SyncRun.objects.filter(
+        status=SyncRun.Status.RUNNING, heartbeat_at__lt=now - lock.LEASE
+    ).values("workspace_id")
+    locks = SyncLock.objects.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).filter(
+        Q(requested=True) | Q(workspace_id__in=dead_runs)
+    )
+    waiting = list(locks.values_list("workspace_id", "requested_trigger"))
+    for workspace_id, trigger in waiting:
+        sync_enqueue(workspace_id=workspace_id, trigger=trigger or SyncRun.Trigger.SCHEDULE)
+    return len(waiting)

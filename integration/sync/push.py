@@ -104,6 +104,8 @@ def _outgoing(run, contact: Contact) -> Outgoing:
         plan.rules, plezi=plezi, shadow=state.shadow if state else {}, linked=linked
     )
     out = Outgoing(contact=contact, state=state, payload={"Email": contact.email})
+    if linked and state.zoho_module == LEADS:
+        out.payload["id"] = state.zoho_id  # updated by id: never a second lead (see client)
     out.shadow = merged.shadow
     for pair in plan.push:
         if pair.plezi_key not in merged.to_zoho:
@@ -232,7 +234,7 @@ def _report_skipped(run, out: Outgoing) -> None:
 
 def _has_news(out: Outgoing) -> bool:
     """More than the Email that identifies the record, or a record Zoho has not got yet."""
-    return len(out.payload) > 1 or not (out.state and out.state.zoho_id)
+    return bool(set(out.payload) - {"Email", "id"}) or not (out.state and out.state.zoho_id)
 
 
 def _settled(run, out: Outgoing, snapshot, outcome: str) -> SyncState:

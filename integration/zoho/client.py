@@ -291,8 +291,10 @@ class ZohoClient:
                         raise rejected.error from None
                     if self._in_helper():
                         raise _NeedsCaller(rejected.token) from None
-                    state["refreshed"] = True
+                    # Counted once the refresh worked: if it failed (a 5xx, a dropped
+                    # connection), the retry must be allowed to refresh again.
                     self._replace(rejected.token)
+                    state["refreshed"] = True
 
         return self._retrying(attempt, f"{method} {path}")
 
@@ -453,7 +455,8 @@ class ZohoClient:
             self._local.helper = False
 
     def _offload(self, pool: ThreadPoolExecutor, work: Callable, item: Any) -> "_Job":
-        self._token()  # refreshed here if due, in the calling thread
+        # Refreshed here if due, in the calling thread, with retries like any call.
+        self._retrying(self._token, "token refresh")
         slot = ExitStack()
         if self.limiter:
             slot.enter_context(self.limiter.slot())
@@ -473,7 +476,7 @@ class ZohoClient:
         finally:
             job.slot.close()
         if rejected:
-            self._replace(rejected)
+            self._retrying(lambda: self._replace(rejected), "token refresh")
         return job.work(job.item)
 
     def _abandon(self, job: "_Job") -> None:
@@ -506,15 +509,34 @@ class ZohoClient:
             results[index] = self._settle(jobs.pop(index))
 
     def _upsert_chunk(self, module, chunk, check, trigger) -> list[RecordResult]:
-        payload = {
-            "data": chunk,
-            "duplicate_check_fields": list(check),
-            "trigger": list(trigger),
-        }
-        reply = self.request("POST", f"{module}/upsert", json=payload, body_on=(400,))
+        """Records with an "id" are updated by id (PUT), the others upserted by `check`.
+
+        An update never creates: a record converted or deleted in Zoho since we linked it
+        is refused, not created a second time (upsert by Email never matches a converted
+        lead, so it would insert a new one)."""
+        by_id = [n for n, record in enumerate(chunk) if record.get("id")]
+        rest = [n for n in range(len(chunk)) if n not in set(by_id)]
+        results: list = [None] * len(chunk)
+        for indexes, method, path, check_fields in (
+            (by_id, "PUT", module, None),
+            (rest, "POST", f"{module}/upsert", check),
+        ):
+            if indexes:
+                written = self._write_chunk(
+                    method, path, [chunk[n] for n in indexes], check_fields, trigger
+                )
+                for n, result in zip(indexes, written, strict=True):
+                    results[n] = result
+        return results
+
+    def _write_chunk(self, method, path, chunk, check, trigger) -> list[RecordResult]:
+        payload = {"data": chunk, "trigger": list(trigger)}
+        if check is not None:
+            payload["duplicate_check_fields"] = list(check)
+        reply = self.request(method, path, json=payload, body_on=(400,))
         entries = (reply.body or {}).get("data") if isinstance(reply.body, dict) else None
         if reply.status == 400 and not isinstance(entries, list):
-            raise error_for_body(400, reply.body, f"POST {module}/upsert")
+            raise error_for_body(400, reply.body, f"{method} {path}")
         entries = entries if isinstance(entries, list) else []
         results = [RecordResult.from_entry(e) for e in entries[: len(chunk)]]
         return results + [RecordResult.missing()] * (len(chunk) - len(results))
