@@ -186,13 +186,21 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
     resting: list[Outgoing] = []  # skipped, or nothing new for Zoho
 
     def payloads() -> Iterator[dict]:
+        # Linked leads first, new ones after: Zoho updates the first by id and upserts the
+        # others, one call each, so a batch holding both would cost two.
+        new: list[Outgoing] = []
         for contact in contacts:
             out = _outgoing(run, contact)
             if out.skip_reason or not _has_news(out):
                 resting.append(out)
+            elif "id" not in out.payload:
+                new.append(out)
             else:
                 sending.append(out)
                 yield out.payload
+        for out in new:
+            sending.append(out)
+            yield out.payload
 
     if run.dry_run:
         for _ in payloads():

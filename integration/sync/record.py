@@ -3,7 +3,7 @@ the bulk row update the pull and push write with."""
 
 from collections import Counter
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from integration.models import SyncIssue, SyncRun
@@ -63,25 +63,35 @@ class Recorder:
 
 
 class _Prepared:
-    """Column values as the database takes them, each distinct value prepared once: a
-    batch's states share a run, a snapshot time and a handful of outcomes."""
+    """Column values as the database takes them. Columns that repeat (a batch's states
+    share a run, a snapshot time, a handful of outcomes) prepare each distinct value
+    once; text and JSON columns, mostly distinct, are prepared directly."""
 
     def __init__(self, fields) -> None:
-        self.fields = fields
-        self.known: list[dict] = [{} for _ in fields]
+        self.columns = [(f.attname, _preparer(f)) for f in fields]
 
     def row(self, obj) -> list:
-        values = []
-        for field, known in zip(self.fields, self.known, strict=True):
-            value = getattr(obj, field.attname)
-            try:
-                values.append(known[value])
-            except KeyError:
-                known[value] = prepared = field.get_db_prep_save(value, connection)
-                values.append(prepared)
-            except TypeError:  # not hashable (JSON): prepare it every time
-                values.append(field.get_db_prep_save(value, connection))
-        return values
+        return [prepare(getattr(obj, attname)) for attname, prepare in self.columns]
+
+
+def _preparer(field):
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, models.JSONField | models.CharField | models.TextField):
+        return prepare
+    known: dict = {}
+
+    def remembered(value):
+        prepared = known.get(value, _UNKNOWN)
+        if prepared is _UNKNOWN:
+            prepared = known[value] = prepare(value)
+        return prepared
+
+    return remembered
+
+
+_UNKNOWN = object()
 
 
 def rows_insert(model, objs: list, *, key: str | None = None, batch_size: int = 500) -> None:

@@ -7,6 +7,7 @@ import math
 from datetime import timedelta
 
 from django.db.models import F
+from django.utils import timezone
 
 from contacts.models import Contact
 from integration.models import SyncRun, SyncWatermark
@@ -104,3 +105,23 @@ def test_a_listing_that_cannot_go_on_fails_with_a_message(connected, zoho, works
 
     assert run.status == SyncRun.Status.FAILED
     assert "share the same few seconds" in run.error
+
+
+def test_linked_and_new_leads_are_sent_in_separate_batches_of_100(connected, zoho, workspace):
+    def contacts(numbers):  # ids chosen so that linked and new contacts alternate
+        Contact.objects.bulk_create(
+            Contact(pk=10_000 + n, workspace=workspace, email=f"p{n:05d}@plezi.test", last_name="L")
+            for n in numbers
+        )
+
+    contacts(range(0, 200, 2))
+    sync(workspace)  # these 100 are now linked to their leads
+    Contact.objects.for_workspace(workspace).update(city="Lyon", updated_at=timezone.now())
+    contacts(range(1, 200, 2))  # 100 new ones, in between
+    zoho.reset_stats()
+
+    run = sync(workspace)
+
+    calls = zoho.stats()["calls"]
+    assert (run.updated_zoho, run.created_zoho) == (100, 100)
+    assert (calls.get("PUT /crm/v2/Leads"), calls.get("POST /crm/v2/Leads/upsert")) == (1, 1)
