@@ -8,9 +8,10 @@ DATABASE_URL names a server). Prints a table, writes benchmarks/results/latest.j
 import argparse
 import sys
 import time
+import traceback
 
 from benchmarks import report
-from benchmarks.bench import Bench, Options
+from benchmarks.bench import Bench, Options, Row
 from benchmarks.fanout import run_fanout
 from benchmarks.forms import run_forms
 from benchmarks.scenarios import run_baseline, run_cpu, run_syncs
@@ -77,20 +78,37 @@ def main(argv: list[str] | None = None) -> int:
         f"cap {options.concurrency}",
         flush=True,
     )
+    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+    failed = []
     try:
         bench.prepare()
         for name, scenario in SCENARIOS.items():
             if not options.only or name in options.only:
                 print(f"== {name}", flush=True)
-                scenario(bench)
+                if not _run_scenario(bench, name, scenario):
+                    failed.append(name)
+                # Saved after each scenario: a later crash or Ctrl-C keeps what was measured.
+                report.write(bench, command.strip(), time.monotonic() - started)
     finally:
         bench.close()
-    command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
     path = report.write(bench, command.strip(), time.monotonic() - started)
     print()
     print(report.table(bench))
     print(f"\nWritten to {path} ({time.monotonic() - started:.0f} s).")
-    return 0
+    if failed:
+        print(f"Scenarios that crashed: {', '.join(failed)} (their rows say why).")
+    return 1 if failed else 0
+
+
+def _run_scenario(bench: Bench, name: str, scenario) -> bool:
+    """One scenario; a crash becomes a row of its own, and the next scenario still runs."""
+    try:
+        scenario(bench)
+    except Exception as error:  # reported in the table and on stderr, never swallowed
+        traceback.print_exc()
+        bench.add(Row(f"{name}: crashed", {}, met=False, note=f"{type(error).__name__}: {error}"))
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ class Bench:
         RESULTS.mkdir(parents=True, exist_ok=True)
         _fresh_database(self.database_url)
         self.manage("migrate", "--no-input", "-v", "0")
+        # Production settings serve hashed static files: without them every page is a 500.
+        self.manage("collectstatic", "--no-input", "-v", "0")
         self.sandbox = SandboxProcess()
         self.env["ZOHO_SANDBOX_URL"] = self.sandbox.base_url
 
