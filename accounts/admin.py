@@ -46,6 +46,14 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user"]
 
+    # Attaching an existing account to a workspace is how staff of one workspace
+    # took over users of another (and the superuser): only superusers may.
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("user",)
+
 
 @admin.register(Workspace)
 class WorkspaceAdmin(WorkspaceScopedAdmin):
@@ -63,6 +71,13 @@ class MembershipAdmin(WorkspaceScopedAdmin):
     search_fields = ["user__username", "workspace__slug"]
     autocomplete_fields = ["user", "workspace"]
     list_select_related = ["user", "workspace"]
+
+    # See MembershipInline: staff change a member's role, never whose membership it is.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if request.user.is_superuser else ("user", "workspace")
 
 
 User = get_user_model()
@@ -86,3 +101,45 @@ class ScopedUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         return readonly if request.user.is_superuser else (*readonly, *self.PRIVILEGES)
+
+    # A user's password, email and rights are their own or a superuser's: staff who
+    # could change another account could sign in as it (issue 15). So staff see the
+    # members of their workspaces, change only themselves, and create or delete no one.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (request.user.is_superuser or obj is None or obj.pk == request.user.pk)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class SuperuserOnlyAdmin:
+    """Mixed into the django-q and axes admins: the task schedule runs any function on
+    the worker and the login records name every tenant's users, so only superusers."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_delete_permission = has_change_permission
+
+
+OPERATOR_APPS = ("django_q", "axes")
+
+for _model, _model_admin in list(admin.site._registry.items()):
+    if _model._meta.app_label in OPERATOR_APPS:
+        _class = type(_model_admin)
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(f"SuperuserOnly{_class.__name__}", (SuperuserOnlyAdmin, _class), {})
+        )

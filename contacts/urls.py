@@ -21,5 +21,5 @@ urlpatterns = [
     path(f"{workspace}/forms/new/", views.form_create, name="form_create"),
     path(f"{workspace}/forms/<int:pk>/edit/", views.form_edit, name="form_edit"),
     path(f"{workspace}/forms/<int:pk>/delete/", views.form_delete_view, name="form_delete"),
-    path("f/<str:token>/", views.public_form, name="public_form"),
+    path("f/<slug:token>/", views.public_form, name="public_form"),
 ]

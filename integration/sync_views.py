@@ -51,7 +51,12 @@ def _current(request) -> dict:
     says it is queued and keeps polling.
     """
     current = SyncRun.objects.for_workspace(request.workspace).first()
-    queued = parse_datetime(request.GET.get("queued") or "")
+    try:
+        queued = parse_datetime(request.GET.get("queued") or "")
+    except ValueError:  # well formed but impossible (month 13): as if absent
+        queued = None
+    if queued is not None and timezone.is_naive(queued):
+        queued = timezone.make_aware(queued)
     waiting = bool(queued) and (current is None or current.started_at < queued)
     return {"current": current, "waiting": waiting, "queued": request.GET.get("queued", "")}
 
