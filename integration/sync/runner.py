@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_resynced
+from integration.clients import client_for
 from integration.models import SyncRun, SyncState
-from integration.selectors import connection_of
-from integration.services import client_for
+from integration.selectors.connection import connection_of
 from integration.sync import lock
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho

@@ -65,7 +65,7 @@ def _make_pending(workspace_id: int, contact_ids: list[int]) -> None:
 
 def on_contact_submitted(sender, *, contact_id: int, workspace_id: int, **kwargs) -> None:
     """A public form was submitted: push that contact now (the seed), if Zoho is connected."""
-    from integration.selectors import connected_workspace_ids
+    from integration.selectors.connection import connected_workspace_ids
 
     if connected_workspace_ids().filter(workspace_id=workspace_id).exists():
         sync_enqueue(
