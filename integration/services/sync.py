@@ -25,11 +25,11 @@ def sync_enqueue(
     def enqueue() -> None:
         async_task(
             TASK,
-            workspace_id,
-            trigger,
-            full,
-            contact_ids,
-            dry_run,
+            workspace_id=workspace_id,
+            trigger=trigger,
+            full=full,
+            contact_ids=contact_ids,
+            dry_run=dry_run,
             task_name=f"sync {workspace_id} {trigger}",
             group=f"sync-{workspace_id}",
         )
