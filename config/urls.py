@@ -6,6 +6,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("contacts.urls")),
     path("", include("mapping.urls")),
-    path("", include("integration.urls")),
-    path("", include("integration.sync_urls")),
+    path("", include("integration.urls.connection")),
+    path("", include("integration.urls.sync")),
 ]

@@ -7,6 +7,6 @@ class IntegrationConfig(AppConfig):
 
     def ready(self) -> None:
         from contacts.signals import contact_submitted
-        from integration.sync_services import on_contact_submitted
+        from integration.services.sync import on_contact_submitted
 
         contact_submitted.connect(on_contact_submitted, dispatch_uid="integration.form_push")

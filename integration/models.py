@@ -85,7 +85,7 @@ class ZohoConnection(models.Model):
 class ZohoConcurrencySlot(models.Model):
     """One of an org's concurrent-call slots, leased for one HTTP call at a time.
 
-    The database-backed limiter (integration.concurrency) when there is no
+    The database-backed limiter (integration.limits) when there is no
     Redis: a conditional UPDATE takes a slot whose lease has run out, so every
     worker process on every machine shares the org's cap. A lease expires by
     itself, so a worker killed mid-call frees its slot.

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from integration.models import SyncLock, SyncRun
-from integration.selectors import connected_workspace_ids
+from integration.selectors.connection import connected_workspace_ids
+from integration.services.sync import sync_enqueue
 from integration.sync import lock
 from integration.sync.runner import sync_run
-from integration.sync_services import sync_enqueue
 
 
 def sync_workspace(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integration.models import ZohoConnection
-from integration.zoho.domains import UnknownDataCenter, data_center
+from integration.zoho.domains import saved_data_center
 from integration.zoho.errors import ZohoAuthError
 from integration.zoho.tokens import AccessToken, Credentials, Mint
 
@@ -64,12 +64,7 @@ class ConnectionTokenStore:
 def _credentials(row: ZohoConnection) -> Credentials:
     if not row.refresh_token:
         raise ZohoAuthError(NOT_CONNECTED)
-    try:
-        dc = data_center(row.domain)
-    except UnknownDataCenter:
-        raise ZohoAuthError(
-            f"This connection's Zoho domain “{row.domain}” is not available here."
-        ) from None
+    dc = saved_data_center(row.domain)
     return Credentials(dc.accounts_url, row.client_id, row.client_secret, row.refresh_token)
 
 

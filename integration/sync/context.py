@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 
 from integration.sync.merge import FieldRule
+from mapping.models import Module
 from mapping.selectors import MappedPair, mapping_pairs_all, plezi_url_api, zoho_field_metas
 
-LEADS, CONTACTS = "Leads", "Contacts"
-MODULES = (LEADS, CONTACTS)
+LEADS, CONTACTS = Module.LEADS, Module.CONTACTS
+MODULES = tuple(Module)
 CONSENT_KEY, CONSENT_FIELD = "email_opt_out", "Email_Opt_Out"
 
 

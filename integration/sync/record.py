@@ -7,7 +7,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from integration.models import SyncIssue, SyncRun
-from integration.sync.secrets import scrub
+from integration.zoho.errors import scrub
 
 
 class Recorder:

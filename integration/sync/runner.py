@@ -8,14 +8,15 @@ follow-up run, so triggers coalesce and none is dropped.
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.utils import timezone
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_resynced
-from integration.models import SyncRun, SyncState
-from integration.selectors import connection_of
-from integration.services import client_for
+from integration.clients import client_for
+from integration.models import SyncRun, SyncState, ZohoConnection
+from integration.selectors.connection import connection_of
 from integration.sync import lock
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho
@@ -28,6 +29,7 @@ from integration.sync.pull import (
 )
 from integration.sync.push import plezi_urls, push_changed
 from integration.sync.record import Recorder
+from integration.zoho.client import ZohoClient
 from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoError
 
 logger = logging.getLogger(__name__)
@@ -106,11 +108,14 @@ def sync_run(
     full: bool = False,
     dry_run: bool = False,
     contact_ids: list[int] | None = None,
-    on_progress=None,
+    on_progress: Callable[[Run], None] | None = None,
+    make_client: Callable[[ZohoConnection], ZohoClient] | None = None,
 ) -> SyncRun | None:
     """Run a sync for the workspace, or queue a follow-up if one is running (returns None).
 
-    `on_progress(run)` is called at each checkpoint (the command draws a bar).
+    `on_progress(run)` is called at each checkpoint (the command draws a bar);
+    `make_client(connection)` builds the Zoho client (default `client_for`, looked up
+    at call time).
     """
     holder = lock.new_holder()
     if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
@@ -120,7 +125,9 @@ def sync_run(
             return None
     try:
         while True:
-            run = _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress)
+            run = _execute(
+                workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress, make_client
+            )
             if lock.lease_release(workspace_id=workspace_id, holder=holder):
                 return run
             trigger, full = lock.follow_up_take(workspace_id=workspace_id, holder=holder)
@@ -144,14 +151,16 @@ def close_interrupted_runs(workspace: Workspace) -> int:
     )
 
 
-def _execute(workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress) -> SyncRun:
+def _execute(
+    workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress, make_client
+) -> SyncRun:
     workspace = Workspace.objects.get(pk=workspace_id)
     close_interrupted_runs(workspace)
     model = SyncRun.objects.create(workspace=workspace, trigger=trigger, full=full, dry_run=dry_run)
     connection = connection_of(workspace)
     if connection is None or not connection.is_usable:
         return _finish(model, None, SyncRun.Status.FAILED, _NOT_CONNECTED)
-    client = client_for(connection)
+    client = (make_client or client_for)(connection)
     plan = plan_for(
         workspace, filter_field=connection.filter_field, filter_value=connection.filter_value
     )

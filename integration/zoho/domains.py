@@ -14,6 +14,8 @@ a private address) is refused before any request is sent.
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from integration.zoho.errors import ZohoAuthError
+
 CRM_PATH = "/crm/v2/"
 SANDBOX = "sandbox"
 
@@ -85,6 +87,16 @@ def data_center(key: str) -> DataCenter:
         return data_centers()[key]
     except KeyError:
         raise UnknownDataCenter(key) from None
+
+
+def saved_data_center(key: str) -> DataCenter:
+    """The data center of a saved connection; ZohoAuthError when this server lacks it."""
+    try:
+        return data_center(key)
+    except UnknownDataCenter:
+        raise ZohoAuthError(
+            f"This connection's Zoho domain “{key}” is not available here."
+        ) from None
 
 
 def crm_base(url: str, dc: DataCenter) -> str:

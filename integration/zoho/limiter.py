@@ -3,7 +3,7 @@
 Zoho counts the calls of an org (and app) in flight and answers 429 past the
 edition's cap (Standard 10, Professional 15, …; zoho-crm-api.md §6.4). A thread
 lock would only cover one process, so a limiter hands out leased slots from a
-shared place: Redis here, the database in integration.concurrency. A lease
+shared place: Redis here, the database in integration.limits. A lease
 expires by itself, so a worker killed mid-call frees its slot.
 """
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from integration.clients import client_for
 from integration.models import ZohoConnection
-from integration.services import client_for, connection_update
+from integration.services import connection_update
 
 
 @pytest.fixture

@@ -87,8 +87,8 @@ def calls(connection_id: str, threads: str, each: str) -> dict:
 
 
 def _client(connection_id: str):
+    from integration.clients import client_for
     from integration.models import ZohoConnection
-    from integration.services import client_for
 
     return client_for(ZohoConnection.objects.get(pk=int(connection_id)), max_retries=0)
 

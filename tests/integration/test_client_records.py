@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from integration.services import client_for
+from integration.clients import client_for
 from integration.zoho.criteria import all_equal, escape_value
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from integration.services import client_for
+from integration.clients import client_for
 from integration.zoho.client import ZohoClient
 from integration.zoho.errors import (
     ZohoBadResponse,

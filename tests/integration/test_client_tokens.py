@@ -6,9 +6,9 @@ import pytest
 import requests
 from django.utils import timezone
 
+from integration.clients import client_for
 from integration.models import ZohoConnection
-from integration.selectors import connected_workspace_ids
-from integration.services import client_for
+from integration.selectors.connection import connected_workspace_ids
 from integration.token_store import ConnectionTokenStore
 from integration.zoho import oauth
 from integration.zoho.errors import ZohoAuthError

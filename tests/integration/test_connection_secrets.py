@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from integration import crypto
+from integration.clients import client_for
 from integration.models import ZohoConnection
-from integration.services import ConnectionProblem, client_for, connection_update
+from integration.services import ConnectionProblem, connection_update
 from integration.zoho.errors import ZohoError, ZohoRequestError
 from integration.zoho.tokens import Credentials, TokenGrant
 from tests.integration.conftest import form_data

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Workspace
-from integration.selectors import connection_of
+from integration.selectors.connection import connection_of
 from integration.services import connection_check
 
 

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Workspace
-from integration.selectors import connection_state
+from integration.selectors.connection import connection_state
 from integration.services import ConnectionProblem, connection_update
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integration import views
+from integration.views import connection as views
 
 app_name = "integration"
 

@@ -5,11 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from accounts.models import Workspace
+from integration.checks import field_named, is_single_line
 from integration.models import ZohoConnection
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
-from mapping.models import ZohoFieldSet
-
-SINGLE_LINE = "text"
+from mapping.models import Module, ZohoFieldSet
 
 
 @dataclass(frozen=True)
@@ -78,13 +77,13 @@ def connection_state(workspace: Workspace) -> ConnectionState:
     except UnknownDataCenter:
         state.data_center = None
     sets = {s.module: s for s in ZohoFieldSet.objects.for_workspace(workspace)}
-    leads = sets.get("Leads")
+    leads = sets.get(Module.LEADS)
     state.fields_fetched_at = leads.fetched_at if leads else None
     state.lead_fields = [_lead_field(spec, leads) for spec in LEAD_FIELDS]
     if connection.filter_field:
         state.filter_missing_in = [
             module
-            for module in ("Leads", "Contacts")
+            for module in Module.values
             if module in sets and not field_named(sets[module].fields, connection.filter_field)
         ]
     return state
@@ -97,15 +96,5 @@ def _lead_field(spec: LeadField, field_set: ZohoFieldSet | None) -> LeadField:
     if meta is None:
         return spec
     data_type = str(meta.get("data_type") or "")
-    state = "present" if data_type == SINGLE_LINE else "wrong_type"
+    state = "present" if is_single_line(meta) else "wrong_type"
     return LeadField(spec.name, spec.required, spec.purpose, state, data_type)
-
-
-def field_named(fields: list[dict], name: str) -> dict | None:
-    """The field called `name`: its API name, else its label, ignoring case."""
-    lowered = name.lower()
-    for key in ("api_name", "field_label", "display_label"):
-        for meta in fields:
-            if str(meta.get(key) or "").lower() == lowered:
-                return meta
-    return None

@@ -9,9 +9,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import workspace_view
-from integration import services
+from integration.checks import ConnectionProblem
 from integration.forms import ConnectionForm
-from integration.selectors import connection_of, connection_state
+from integration.selectors.connection import connection_of, connection_state
+from integration.services.connect import connection_update
+from integration.services.health import (
+    connection_check,
+    connection_disconnect,
+    connection_refresh_fields,
+)
 
 
 @workspace_view
@@ -26,10 +32,8 @@ def connection(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only workspace admins can change the Zoho configuration.")
     if request.method == "POST" and form.is_valid():
         try:
-            services.connection_update(
-                workspace=workspace, data=form.cleaned_data, actor=request.user
-            )
-        except services.ConnectionProblem as problem:
+            connection_update(workspace=workspace, data=form.cleaned_data, actor=request.user)
+        except ConnectionProblem as problem:
             form.add_error(problem.field, problem.message)
         else:
             messages.success(
@@ -54,7 +58,7 @@ def connection(request: HttpRequest) -> HttpResponse:
 def test_connection(request: HttpRequest) -> HttpResponse:
     existing = _connection_or_none(request)
     if existing is not None:
-        health = services.connection_check(connection=existing)
+        health = connection_check(connection=existing)
         if health.ok:
             messages.success(request, "Connection OK: " + " ".join(c.detail for c in health.checks))
         else:
@@ -68,8 +72,8 @@ def refresh_fields(request: HttpRequest) -> HttpResponse:
     existing = _connection_or_none(request)
     if existing is not None:
         try:
-            counts = services.connection_refresh_fields(connection=existing)
-        except services.ConnectionProblem as problem:
+            counts = connection_refresh_fields(connection=existing)
+        except ConnectionProblem as problem:
             messages.error(request, f"Zoho fields not refreshed: {problem.message}")
         else:
             messages.success(
@@ -93,7 +97,7 @@ def disconnect(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Zoho CRM is not connected.")
         return redirect("integration:connection", request.workspace.slug)
     if request.method == "POST":
-        revoked = services.connection_disconnect(connection=existing, actor=request.user)
+        revoked = connection_disconnect(connection=existing, actor=request.user)
         if revoked:
             messages.success(
                 request, "Zoho CRM is disconnected: its tokens are revoked and deleted."

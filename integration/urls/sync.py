@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integration import sync_views as views
+from integration.views import sync as views
 
 app_name = "sync"
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import workspace_view
 from contacts.models import Contact
-from integration.history import daily_activity, runs_filtered
 from integration.models import SyncIssue, SyncRun, SyncState
-from integration.sync_services import sync_enqueue, sync_retry_failed
+from integration.selectors.sync import daily_activity, runs_filtered
+from integration.services.sync import sync_enqueue, sync_retry_failed
 
 RUNS_PER_PAGE = 25
 ISSUES_PER_PAGE = 50

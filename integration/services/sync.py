@@ -25,11 +25,11 @@ def sync_enqueue(
     def enqueue() -> None:
         async_task(
             TASK,
-            workspace_id,
-            trigger,
-            full,
-            contact_ids,
-            dry_run,
+            workspace_id=workspace_id,
+            trigger=trigger,
+            full=full,
+            contact_ids=contact_ids,
+            dry_run=dry_run,
             task_name=f"sync {workspace_id} {trigger}",
             group=f"sync-{workspace_id}",
         )
@@ -65,7 +65,7 @@ def _make_pending(workspace_id: int, contact_ids: list[int]) -> None:
 
 def on_contact_submitted(sender, *, contact_id: int, workspace_id: int, **kwargs) -> None:
     """A public form was submitted: push that contact now (the seed), if Zoho is connected."""
-    from integration.selectors import connected_workspace_ids
+    from integration.selectors.connection import connected_workspace_ids
 
     if connected_workspace_ids().filter(workspace_id=workspace_id).exists():
         sync_enqueue(

@@ -1,0 +1,302 @@
+"""Connecting a workspace to Zoho CRM: check a configuration against Zoho and save it.
+
+Every path that changes a connection goes through here (the page, the
+commands, the admin), so they share one set of checks and messages.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Workspace
+from accounts.services import workspace_mark_settings_changed
+from integration.checks import (
+    MODULES_SCOPE_MISSING,
+    SCOPE_MISSING,
+    ConnectionProblem,
+    Settings,
+    filter_fields,
+    is_single_line,
+    org_of,
+    other_org,
+    settings_cleaned,
+)
+from integration.clients import INTERACTIVE, SLOT_WAIT, TIMEOUT, read_one_lead
+from integration.limits import limiter_for
+from integration.models import ZohoConnection
+from integration.selectors.connection import connection_of
+from integration.token_store import ConnectionTokenStore
+from integration.zoho import oauth
+from integration.zoho.client import ZohoClient, new_session
+from integration.zoho.domains import (
+    DataCenter,
+    UnknownDataCenter,
+    UnsafeZohoUrl,
+    api_base,
+    data_center,
+)
+from integration.zoho.errors import (
+    ZohoAuthError,
+    ZohoError,
+    ZohoNetworkError,
+    ZohoRateLimited,
+    ZohoScopeError,
+)
+from integration.zoho.tokens import Credentials, MemoryTokenStore, TokenGrant
+from mapping.models import Module
+from mapping.services import zoho_fields_store
+
+logger = logging.getLogger(__name__)
+
+USED_UP = " This code is now used up: generate a new one before trying again."
+CONFIG_CHANGED = "Configuration changed"
+
+
+@dataclass
+class _Verified:
+    org_name: str = ""
+    org_verified: bool = False
+    fields: dict[str, list[dict]] = field(default_factory=dict)
+    filter_field: str = ""
+
+
+# ---- configure ---------------------------------------------------------------------------
+def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoConnection:
+    """Check a configuration against Zoho and save it, or raise ConnectionProblem.
+
+    In order, stopping at the first problem: formats; the code exchange (or
+    the saved refresh token when no code is given); the org; the field
+    metadata of Leads and Contacts; the filter field. Nothing is stored unless
+    every step passed; then everything is saved in one transaction, the field
+    metadata handed to the mapping, and the workspace told a resync is due.
+    Costs 5 Zoho calls with a new code (exchange, org, two field lists, one record read).
+    """
+    existing = connection_of(workspace)
+    wanted = settings_cleaned(data, existing)
+    session = new_session(pool_size=2)
+    try:
+        store, base, grant = _authorise(wanted, existing, session)
+        cap = existing.max_concurrency if existing else 10
+        limiter = limiter_for(wanted.org, cap, wait=SLOT_WAIT)
+        client = ZohoClient(base, store, limiter=limiter, session=session, **INTERACTIVE)
+        try:
+            verified = _verify(wanted, client)
+        except ConnectionProblem as problem:
+            if grant:
+                _revoke_quietly(session, wanted.dc, grant.refresh_token)
+                raise ConnectionProblem(problem.message + USED_UP, field=problem.field) from None
+            raise
+        saved = _save(workspace, wanted, existing, store, base, grant, verified, actor)
+    finally:
+        session.close()
+    if (
+        grant
+        and existing
+        and existing.refresh_token
+        and existing.refresh_token != grant.refresh_token
+    ):
+        _revoke_replaced(existing)
+    return saved
+
+
+def _authorise(
+    wanted: Settings, existing: ZohoConnection | None, session
+) -> tuple[MemoryTokenStore, str, TokenGrant | None]:
+    """A token store and the CRM base URL: from a new code, or from the saved refresh token."""
+    if not wanted.code:
+        credentials = Credentials(
+            wanted.dc.accounts_url, wanted.client_id, wanted.client_secret, existing.refresh_token
+        )
+        same_secret = wanted.client_secret == existing.client_secret
+        access = ConnectionTokenStore(existing.pk).current() if same_secret else None
+        return MemoryTokenStore(credentials, access), _base(existing.api_domain, wanted.dc), None
+    try:
+        grant = oauth.exchange_code(
+            session,
+            wanted.dc,
+            client_id=wanted.client_id,
+            client_secret=wanted.client_secret,
+            code=wanted.code,
+            timeout=TIMEOUT,
+        )
+    except ZohoError as error:
+        raise _exchange_problem(error, wanted.dc) from None
+    try:
+        base = _base(grant.api_domain or wanted.dc.api_url, wanted.dc)
+    except ConnectionProblem as problem:
+        _revoke_quietly(session, wanted.dc, grant.refresh_token)
+        raise ConnectionProblem(problem.message + USED_UP) from None
+    credentials = Credentials(
+        wanted.dc.accounts_url, wanted.client_id, wanted.client_secret, grant.refresh_token
+    )
+    return MemoryTokenStore(credentials, grant.access), base, grant
+
+
+def _base(api_domain: str, dc: DataCenter) -> str:
+    try:
+        return api_base(api_domain, dc)
+    except UnsafeZohoUrl:
+        raise ConnectionProblem(
+            f"Zoho answered with an API address outside the “{dc.key}” data center. Check the "
+            "Zoho domain: it must be the one in your Zoho CRM address."
+        ) from None
+
+
+def _exchange_problem(error: ZohoError, dc: DataCenter) -> ConnectionProblem:
+    if isinstance(error, ZohoAuthError):
+        return ConnectionProblem(
+            error.message, field="code" if error.code == "invalid_code" else None
+        )
+    if isinstance(error, ZohoRateLimited):
+        return ConnectionProblem(
+            error.message + " If the code expires meanwhile, generate a new one."
+        )
+    if isinstance(error, ZohoNetworkError):
+        return ConnectionProblem(
+            f"Could not reach Zoho's accounts server {dc.accounts_host} for the “{dc.key}” domain. "
+            "Check the domain, then try again in a minute (with a new code if this one expired)."
+        )
+    return ConnectionProblem(
+        f"Zoho's accounts server {dc.accounts_host} did not accept the code: {error.message} "
+        "Generate a new code and try again."
+    )
+
+
+def _verify(wanted: Settings, client: ZohoClient) -> _Verified:
+    verified = _Verified()
+    try:
+        _verify_org(wanted, client, verified)
+        for module in Module.values:
+            verified.fields[module] = client.fields(module)
+    except ZohoScopeError:
+        raise ConnectionProblem(SCOPE_MISSING, field="code") from None
+    except ZohoAuthError as error:
+        raise ConnectionProblem(error.message, field="code") from None
+    except ZohoError as error:
+        raise ConnectionProblem(
+            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
+            "in a minute."
+        ) from None
+    try:
+        read_one_lead(client)
+    except ZohoScopeError:
+        raise ConnectionProblem(MODULES_SCOPE_MISSING, field="code") from None
+    except ZohoAuthError as error:
+        raise ConnectionProblem(error.message, field="code") from None
+    except ZohoError as error:
+        raise ConnectionProblem(
+            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
+            "in a minute."
+        ) from None
+    verified.filter_field = _verify_filter(wanted, verified.fields)
+    return verified
+
+
+def _verify_org(wanted: Settings, client: ZohoClient, verified: _Verified) -> None:
+    try:
+        org = client.org()
+    except ZohoScopeError:
+        # The seed's scopes do not always cover GET /org: keep going, unverified.
+        return
+    actual = other_org(org, wanted.org)
+    verified.org_name = str(org.get("company_name") or "")
+    if actual:
+        raise ConnectionProblem(
+            f"This code belongs to the Zoho org {actual} ({verified.org_name or 'no name'}), "
+            f"not {wanted.org}. Either correct the Zoho Org (it is in your CRM address: "
+            f"crm.zoho.{wanted.dc.key}/crm/{actual}/tab/…), or sign in to the org "
+            f"{wanted.org} in Zoho and generate the code there.",
+            field="org",
+        )
+    verified.org_verified = bool(org_of(org))
+
+
+def _verify_filter(wanted: Settings, fields: dict[str, list[dict]]) -> str:
+    """The filter field's API name (a label is accepted), checked in Leads and Contacts."""
+    if not wanted.filter_field:
+        return ""
+    present = filter_fields(fields, wanted.filter_field)
+    if not present:
+        raise ConnectionProblem(
+            f"Zoho has no field “{wanted.filter_field}” in Leads or Contacts. Create it in Zoho "
+            "(open a contact, click “Edit Page Layout”, add a “Single Line” field), or correct "
+            "the name.",
+            field="filter_field",
+        )
+    for module, meta in present.items():
+        if not is_single_line(meta):
+            raise ConnectionProblem(
+                f"The Zoho field “{meta.get('api_name')}” of {module} is a "
+                f"“{meta.get('data_type')}” field; the filter needs a “Single Line” field. "
+                "Create a Single Line field in Zoho (Edit Page Layout) and enter its name.",
+                field="filter_field",
+            )
+    return next(iter(present.values()))["api_name"]
+
+
+def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> ZohoConnection:
+    now = timezone.now()
+    access = store.current()
+    minted = grant or store.minted
+    with transaction.atomic():
+        connection = ZohoConnection.objects.select_for_update().filter(
+            workspace=workspace
+        ).first() or ZohoConnection(workspace=workspace)
+        connection.domain, connection.org = wanted.dc.key, wanted.org
+        connection.org_name, connection.org_verified = verified.org_name, verified.org_verified
+        connection.crm_url, connection.api_domain = wanted.crm_url, base.removesuffix("/crm/v2/")
+        connection.client_id, connection.client_secret = wanted.client_id, wanted.client_secret
+        if grant:
+            connection.refresh_token, connection.connected_at = grant.refresh_token, now
+            connection.scopes = grant.scope or _verified_scopes(verified)
+        if access:
+            connection.access_token = access.token
+            connection.access_token_expires_at = access.expires_at
+        if minted:
+            connection.tokens_refreshed_at = now
+        connection.filter_field, connection.filter_value = (
+            verified.filter_field,
+            wanted.filter_value,
+        )
+        connection.status, connection.last_error, connection.last_error_at = (
+            ZohoConnection.Status.CONNECTED,
+            "",
+            None,
+        )
+        connection.last_checked_at, connection.updated_by = now, actor
+        connection.save()
+        for module in Module.values:
+            zoho_fields_store(workspace=workspace, module=module, fields=verified.fields[module])
+        workspace_mark_settings_changed(workspace=workspace, change=CONFIG_CHANGED)
+    return connection
+
+
+def _verified_scopes(verified: _Verified) -> str:
+    scopes = ["ZohoCRM.settings.fields (field metadata read)"]
+    if verified.org_verified:
+        scopes.append("org read")
+    return ", ".join(scopes)
+
+
+def _revoke_quietly(session, dc: DataCenter, refresh_token: str | None) -> None:
+    """A refresh token we will not keep: revoke it so it does not linger at Zoho."""
+    if not refresh_token:
+        return
+    try:
+        oauth.revoke(session, dc.accounts_url, refresh_token, timeout=TIMEOUT)
+    except ZohoError as error:
+        logger.warning("Could not revoke an unused Zoho refresh token: %s", error.message)
+
+
+def _revoke_replaced(old: ZohoConnection) -> None:
+    try:
+        dc = data_center(old.domain)
+    except UnknownDataCenter:
+        return
+    session = new_session(pool_size=1)
+    try:
+        _revoke_quietly(session, dc, old.refresh_token)
+    finally:
+        session.close()
