@@ -22,6 +22,8 @@ SKIPPED = {
     # Signing in and out concern no workspace; throttling is in test_login_throttle.py.
     "login": "the login page",
     "logout": "the logout view",
+    # Django's language switch: public (visitors of a public form use it), stores a cookie only.
+    "set_language": "the language switch",
     # Public by design and addressed by an unguessable token, not by workspace:
     # test_isolation_sweep.py checks a token shows its own form and nothing else.
     "contacts:public_form": "the public form",
