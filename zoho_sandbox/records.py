@@ -15,6 +15,7 @@ from zoho_sandbox.store import Record
 from zoho_sandbox.validation import clean, invalid_data, record_error
 
 MAX_BATCH = 100  # Zoho: at most 100 records per insert, update, upsert or delete call
+CONVERTED_REFUSAL = "can't update the converted record"
 
 
 def batch_status(results: list[dict], all_good: int, *, legacy: bool) -> int:
@@ -77,6 +78,8 @@ def update(org: Org, module: str, record_id: Any, data: Any, actor: str) -> dict
     record = org.stores[module].records.get(str(record_id))
     if record is None:
         return invalid_data({"api_name": "id"}, "the id given seems to be invalid")
+    if record.converted:  # zoho-crm-api.md §10: a converted lead takes no more writes
+        return invalid_data({"id": record.id}, CONVERTED_REFUSAL)
     values, error = clean(
         org.fields[module], data, creating=False, users=org.users, rules=org.rules()
     )

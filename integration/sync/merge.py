@@ -86,6 +86,20 @@ def merge_pull(
     return result
 
 
+def converted_shadow(lead_shadow: dict, contact_values: dict) -> dict:
+    """The shadow a lead's contact keeps once the lead became a Zoho Contact.
+
+    The values Plezi and the lead agreed on hold for the Contact, except where the
+    Contact is blank: the conversion copies only the fields an admin mapped, so a blank
+    there was never copied, and must not erase Plezi's value as a cleared field would.
+    """
+    return {
+        key: value
+        for key, value in lead_shadow.items()
+        if not (key in contact_values and _blank(_plain(contact_values[key])))
+    }
+
+
 def _pull_consent(result: PullMerge, key: str, mine, theirs) -> None:
     """Opt-outs: the most protective value wins, whatever the mapping says."""
     if theirs and not mine:

@@ -20,7 +20,7 @@ from contacts.values import normalise_email
 from integration.models import SyncIssue, SyncState, SyncWatermark
 from integration.sync.context import CONTACTS, LEADS
 from integration.sync.convert import ValueProblem, to_plezi
-from integration.sync.merge import merge_pull, merge_push
+from integration.sync.merge import converted_shadow, merge_pull, merge_push
 from integration.sync.record import rows_insert, rows_update
 from integration.zoho.errors import ZohoRequestError
 
@@ -67,16 +67,13 @@ class _ModulePull:
 
     def __init__(self, run, module: str, *, full: bool) -> None:
         self.run, self.module = run, module
-        plan = run.plan.modules[module]
         self.watermark = None if full else run.watermarks.get(module)
         seen = run.watermarks.get(_seen_key(module))
         # Zoho's clock has passed the watermark by at least the time since we saw it.
         self.settled = bool(self.watermark and seen and timezone.now() - seen >= SETTLED_AFTER)
         self.newest, self.reread = self.watermark, False
         self.reached: datetime | None = None  # the last Modified_Time listed, in scope or not
-        self.fields = sorted(
-            {*plan.zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""}
-        )
+        self.fields = _fields(run, module)
         run.recorder.progress(phase="Reading Leads and Contacts from Zoho")
         self._list(self.watermark - OVERLAP if self.watermark else None)
 
@@ -134,6 +131,12 @@ class _ModulePull:
             _move_watermark(self.run, self.module, self.newest)
 
 
+def _fields(run, module: str) -> list[str]:
+    """What a pull reads of each record: the mapped fields, the email, the filter, the time."""
+    zoho_fields = run.plan.modules[module].zoho_fields
+    return sorted({*zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""})
+
+
 def _last_modified(page: list) -> datetime | None:
     """The page's last Modified_Time (pages come oldest change first)."""
     last = page[-1] if page and isinstance(page[-1], dict) else {}
@@ -170,7 +173,7 @@ def watermarks_of(workspace) -> dict[str, datetime]:
     )
 
 
-def _read(run, module: str, record: dict) -> Pulled | None:
+def _read(run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
     """Filter, identify and convert one record; issues for what cannot be read."""
     if not _well_formed(record):
         run.recorder.issue(
@@ -186,7 +189,7 @@ def _read(run, module: str, record: dict) -> Pulled | None:
             ),
         )
         return None
-    if not run.plan.in_scope(record):
+    if not (any_scope or run.plan.in_scope(record)):
         return None
     run.recorder.count("pulled")
     try:
@@ -366,8 +369,9 @@ class _PageWriter:
         self.states: list[SyncState] = []
 
     def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
-        # A Lead converted into a Contact keeps its shadow: those values were agreed.
         shadow = dict(state.shadow) if state else {}
+        if state and state.zoho_module == LEADS and self.module == CONTACTS:
+            shadow = converted_shadow(shadow, item.values)
         plezi = {r.key: contact.value(r.key) for r in self.rules} if contact else {}
         newer = not contact or (item.modified_at and item.modified_at > contact.updated_at)
         result = merge_pull(
@@ -488,11 +492,15 @@ STATE_FIELDS = [
 ]
 
 
-def pull_records(run, module: str, ids: list[str]) -> None:
-    """Pull named records (a targeted run reads its contacts' leads before pushing)."""
+def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -> None:
+    """Pull named records (a targeted run reads its contacts' leads before pushing).
+
+    `any_scope`: the records are followed whatever the filter says (a converted lead's
+    Contact: the conversion may not have copied the filter field)."""
     if not ids:
         return
-    pulled = [p for p in (_read(run, module, r) for r in run.client.get_records(module, ids)) if p]
+    records = run.client.get_records(module, ids, fields=_fields(run, module))
+    pulled = [p for p in (_read(run, module, r, any_scope=any_scope) for r in records) if p]
     with transaction.atomic():
         _apply_page(run, module, pulled)
 

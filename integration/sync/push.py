@@ -18,6 +18,7 @@ from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
 from integration.sync.context import CONTACTS, LEADS
 from integration.sync.convert import ValueProblem
+from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
 from integration.sync.messages import zoho_record_message
 from integration.sync.pull import STATE_FIELDS
@@ -220,11 +221,20 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
         for out in sending:
             run.preview_push(out)
         return
+    outcomes = list(zip(sending, results, strict=True))
+    converted = [out for out, result in outcomes if _converted(out, result)]
     with transaction.atomic():
         states = [_settled(run, o, snapshot, "Nothing new for Zoho") for o in resting]
-        for out, result in zip(sending, results, strict=True):
-            states.append(_outcome(run, out, result, snapshot))
+        states += [_outcome(run, o, r, snapshot) for o, r in outcomes if not _converted(o, r)]
         _save_states(states)
+    if converted:
+        follow_conversions(run, converted)
+
+
+def _converted(out: Outgoing, result) -> bool:
+    """Zoho refused the write because sales converted the lead since we linked it."""
+    linked = out.state is not None and out.state.zoho_module == LEADS and out.state.zoho_id
+    return bool(linked and not result.ok and refused_as_converted(result))
 
 
 def _report_skipped(run, out: Outgoing) -> None:

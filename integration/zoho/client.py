@@ -187,6 +187,12 @@ class ZohoClient:
             found.extend((body or {}).get("data") or [])
         return found
 
+    def get_record(self, module: str, record_id: str) -> dict | None:
+        """One record with all its keys (`$converted_detail` included), or None if unknown."""
+        body = self.request("GET", f"{module}/{record_id}").body
+        data = body.get("data") if isinstance(body, dict) else None
+        return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+
     def search(
         self,
         module: str,

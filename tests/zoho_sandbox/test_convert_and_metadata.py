@@ -99,3 +99,19 @@ def test_org_and_current_user(sandbox, crm):
 def test_module_names_in_urls_ignore_case(sandbox, crm):
     sandbox.create_records("Leads", [{"Last_Name": "Case"}])
     assert crm.get("leads").status_code == 200
+
+
+def test_a_converted_lead_refuses_updates_per_record(sandbox, crm):
+    [lead_id, other_id] = sandbox.create_records(
+        "Leads", [{"Last_Name": "Gone", "Email": "g@x.io"}, {"Last_Name": "Live"}]
+    )
+    sandbox.convert_lead(lead_id)
+    reply = crm.put("Leads", json={"data": [
+        {"id": lead_id, "Last_Name": "New"}, {"id": other_id, "Last_Name": "Still"},
+    ]})  # fmt: skip
+    assert reply.status_code == 207
+    refused, accepted = reply.json()["data"]
+    assert (refused["code"], refused["message"], refused["details"]) == (
+        "INVALID_DATA", "can't update the converted record", {"id": lead_id})  # fmt: skip
+    assert accepted["status"] == "success"
+    assert crm.get(f"Leads/{lead_id}").json()["data"][0]["Last_Name"] == "Gone"

@@ -1,0 +1,79 @@
+"""A lead sales converts in Zoho while Plezi still has changes for it (zoho-crm-api.md §10)."""
+
+from contacts.models import Contact
+from integration.models import SyncIssue, SyncRun
+from tests.sync.conftest import add_contacts, connect, sync
+
+
+def plezi(workspace, email):
+    return Contact.objects.for_workspace(workspace).get(email=email)
+
+
+def _linked_then_edited(zoho, workspace, **fields):
+    add_contacts(workspace, {"email": "ann@plezi.test", "last_name": "Ames", **fields})
+    sync(workspace)
+    ann = plezi(workspace, "ann@plezi.test")
+    ann.last_name, ann.city = "Ames-Edited", "Lyon"
+    ann.save()
+    zoho.advance_clock(60)
+    return ann
+
+
+def _form_sync(workspace, contact) -> SyncRun:
+    """A form's targeted run: it reads the linked lead by id, then pushes."""
+    return sync(workspace, trigger=SyncRun.Trigger.FORM, contact_ids=[contact.pk])
+
+
+def test_a_push_into_a_lead_converted_meanwhile_follows_its_contact_and_keeps_plezi_edits(
+    connected, zoho, workspace
+):
+    ann = _linked_then_edited(zoho, workspace, city="Paris")
+    contact_id = zoho.convert_lead(ann.sync_state.zoho_id)
+
+    run = _form_sync(workspace, ann)
+
+    ann = plezi(workspace, "ann@plezi.test")
+    assert (ann.last_name, ann.city) == ("Ames-Edited", "Lyon")
+    state = ann.sync_state
+    assert (state.zoho_module, state.zoho_id) == ("Contacts", contact_id)
+    issue = run.issues.get(code="CONVERTED")
+    assert issue.kind == SyncIssue.Kind.SKIPPED
+    assert "city, last_name" in issue.message and f"Zoho Contact {contact_id}" in issue.message
+    assert not run.issues.filter(kind=SyncIssue.Kind.ERROR).exists()
+    [lead] = zoho.records("Leads")
+    assert lead["Last_Name"] == "Ames"  # the converted lead was not written
+    zoho.reset_stats()
+    again = sync(workspace)
+    assert (again.pushed, again.failed, again.updated_plezi) == (0, 0, 0)
+    assert not any(k.startswith(("POST", "PUT")) for k in zoho.stats()["calls"])
+    assert plezi(workspace, "ann@plezi.test").last_name == "Ames-Edited"
+
+
+def test_a_contact_the_conversion_left_outside_the_filter_is_still_followed(zoho, workspace):
+    # "status" exists only on Leads: the conversion cannot copy it to the Contact.
+    connect(zoho, workspace, filter_field="status", filter_value="yes")
+    ann = _linked_then_edited(zoho, workspace)
+    contact_id = zoho.convert_lead(ann.sync_state.zoho_id)
+
+    _form_sync(workspace, ann)
+
+    state = plezi(workspace, "ann@plezi.test").sync_state
+    assert (state.zoho_module, state.zoho_id) == ("Contacts", contact_id)
+    assert sync(workspace).pushed == 0
+
+
+def test_a_field_the_conversion_did_not_copy_does_not_erase_plezi(connected, zoho, workspace):
+    ann = _linked_then_edited(zoho, workspace, city="Paris", company="Acme")
+    ann.city = "Paris"  # only the last name is left to send
+    ann.save()
+    contact_id = zoho.convert_lead(ann.sync_state.zoho_id)
+    zoho.update_record("Contacts", contact_id, {"Mailing_City": None})  # an unmapped field
+
+    sync(workspace)
+
+    ann = plezi(workspace, "ann@plezi.test")
+    assert (ann.sync_state.zoho_id, ann.city, ann.last_name) == (
+        contact_id,
+        "Paris",
+        "Ames-Edited",
+    )
