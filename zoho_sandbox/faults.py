@@ -13,7 +13,7 @@ from typing import Any
 
 from zoho_sandbox.wire import Reply, html_reply, json_reply
 
-KINDS = ("error", "html", "malformed", "drop", "slow", "expire_token")
+KINDS = ("error", "html", "malformed", "drop", "slow", "expire_token", "redirect")
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "*")
 
 HTML_PAGE = (
@@ -117,12 +117,15 @@ class FaultBook:
 
 
 def fault_reply(fault: Fault) -> Reply:
-    """The reply of an ``error``, ``html``, ``malformed`` or ``drop`` fault."""
+    """The reply of an ``error``, ``html``, ``malformed``, ``redirect`` or ``drop`` fault."""
     if fault.kind == "drop":
         return Reply(0, drop=True)
     if fault.kind == "html":
         page = fault.body if isinstance(fault.body, str) else HTML_PAGE
         return html_reply(fault.status or 500, page)
+    if fault.kind == "redirect":  # `body` is the Location; a client must not follow it
+        location = fault.body if isinstance(fault.body, str) else "https://elsewhere.invalid/"
+        return Reply(fault.status or 307, b"", {"Location": location})
     if fault.kind == "malformed":
         return Reply(fault.status or 200, TRUNCATED_JSON, {"Content-Type": "application/json"})
     return _error_reply(fault)

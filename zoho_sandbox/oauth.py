@@ -1,7 +1,7 @@
 """The accounts part: self clients, grant codes, ``/oauth/v2/token`` and revocation.
 
 Zoho answers token errors with HTTP 200 and ``{"error": "<code>"}`` (not the CRM envelope),
-and throttles with HTTP 400 "Access Denied" (zoho-crm-api.md §1.2-1.4).
+and throttles with "Access Denied" under HTTP 200 or 400 (zoho-crm-api.md §1.2-1.4, §10).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ THROTTLE_BODY = {
 }
 CODE_WINDOW = 600  # Zoho: at most 10 codes per client per 10 minutes (token-validity docs)
 TOKEN_WINDOW = 60
+MINT_WINDOW = 600  # Kaizen #43: access tokens a refresh token per 10 minutes
 
 
 class Throttled(Exception):
@@ -68,8 +69,7 @@ def handle_token(org: Org, request: Request) -> Reply:
     with org.lock:
         client = org.clients.get(params.get("client_id", ""))
         if client and _over_token_rate(org, client):
-            org.stats.count_throttle()
-            return json_reply(400, THROTTLE_BODY)
+            return _throttled(org)
         if grant not in ("authorization_code", "refresh_token"):
             return json_reply(200, {"error": "unsupported_grant_type"})
         if client is None or not secrets.compare_digest(
@@ -79,6 +79,11 @@ def handle_token(org: Org, request: Request) -> Reply:
         if grant == "authorization_code":
             return _exchange_code(org, client, params.get("code", ""))
         return _refresh(org, client, params.get("refresh_token", ""))
+
+
+def _throttled(org: Org) -> Reply:
+    org.stats.count_throttle()
+    return json_reply(org.settings["token_throttle_status"], THROTTLE_BODY)
 
 
 def _over_token_rate(org: Org, client: Client) -> bool:
@@ -107,6 +112,10 @@ def _refresh(org: Org, client: Client, token_text: str) -> Reply:
     refresh = org.refresh_tokens.get(token_text)
     if refresh is None or refresh.revoked or refresh.client_id != client.client_id:
         return json_reply(200, {"error": "invalid_code"})
+    now = org.now()
+    refresh.minted = [t for t in refresh.minted if t > now - MINT_WINDOW]
+    if len(refresh.minted) >= org.settings["access_tokens_per_refresh_token_per_10_minutes"]:
+        return _throttled(org)
     access = _mint_access(org, refresh)
     return json_reply(200, {"access_token": access.token, **_token_tail(org)})
 
@@ -125,6 +134,7 @@ def _mint_access(org: Org, refresh: RefreshToken) -> AccessToken:
     access = AccessToken(_token(), refresh.token, refresh.scopes, org.now() + ttl)
     org.access_tokens[access.token] = access
     refresh.access_tokens.append(access.token)
+    refresh.minted.append(org.now())
     # v8 token-validity docs: at most 15 active access tokens a refresh token; the next
     # one invalidates the oldest.
     while len(refresh.access_tokens) > org.settings["max_active_access_tokens"]:

@@ -19,7 +19,7 @@ from zoho_sandbox.state import Org
 from zoho_sandbox.wire import Reply, Request, zoho_error
 
 ID_SEGMENT = re.compile(r"/\d{6,}(?=/|$)")
-IMMEDIATE_FAULTS = ("error", "html", "malformed", "drop")
+IMMEDIATE_FAULTS = ("error", "html", "malformed", "drop", "redirect")
 
 
 def call_key(request: Request) -> str:

@@ -41,6 +41,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "max_active_access_tokens": 15,
     "codes_per_client_per_10_minutes": 10,
     "token_requests_per_client_per_minute": 100,
+    # Kaizen #43: at most 10 access tokens a refresh token per 10 minutes; the refusal
+    # comes with HTTP 200 as well as 400 (§10): 200, the harder case, by default.
+    "access_tokens_per_refresh_token_per_10_minutes": 10,
+    "token_throttle_status": 200,
 }
 
 
@@ -69,6 +73,7 @@ class RefreshToken:
     scopes: frozenset[str]
     revoked: bool = False
     access_tokens: list[str] = field(default_factory=list)
+    minted: list[float] = field(default_factory=list)  # when its access tokens were made
 
 
 @dataclass

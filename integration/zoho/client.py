@@ -319,6 +319,7 @@ class ZohoClient:
                     json=json,
                     headers=all_headers,
                     timeout=(min(10, self.timeout), self.timeout),
+                    allow_redirects=False,  # a redirect would carry the token elsewhere
                 )
             except requests.RequestException as exc:
                 raise network_error(exc, method, url) from None

@@ -1,7 +1,7 @@
 """Zoho's accounts server: exchanging a self-client code, refreshing, revoking.
 
 Zoho answers token errors with HTTP 200 and `{"error": "<code>"}`, and throttles
-with HTTP 400 "Access Denied" (zoho-crm-api.md §1.2). Secrets travel in the
+with "Access Denied" under HTTP 400 or 200 (zoho-crm-api.md §1.2, §10). Secrets travel in the
 form body only, never in a URL (URLs end up in proxy and debug logs).
 """
 
@@ -115,7 +115,8 @@ def revoke(session: requests.Session, accounts_url: str, token: str, *, timeout:
 def _token_call(session: requests.Session, url: str, form: dict, timeout: float) -> dict:
     host = url.split("://")[-1].split("/")[0]
     try:
-        response = session.post(url, data=form, timeout=timeout)
+        # Never follow a redirect: it would re-post the client secret to another host.
+        response = session.post(url, data=form, timeout=timeout, allow_redirects=False)
     except requests.RequestException as exc:
         raise ZohoNetworkError(
             f"Could not reach Zoho's accounts server {host} ({_reason(exc)})."
@@ -127,11 +128,11 @@ def _token_call(session: requests.Session, url: str, form: dict, timeout: float)
         body = None
     if not isinstance(body, dict):
         raise _unexpected(response, host)
-    if response.status_code == 400 and body.get("error") == "Access Denied":
+    if body.get("error") == "Access Denied":  # with HTTP 400, and with 200 too (§10)
         raise ZohoRateLimited(
             f"Zoho's accounts server {host} refuses for now: too many requests in a row. "
             "Wait a minute and try again.",
-            status=400,
+            status=response.status_code,
             retry_after=THROTTLE_WAIT,
         )
     if response.status_code >= 500:

@@ -183,3 +183,43 @@ def test_calls_and_credits_are_counted(zoho, zoho_client):
 
     assert zoho_client.stats.calls == 3
     assert zoho_client.stats.credits == zoho.stats()["credits_used"] == 2
+
+
+ACCESS_DENIED = {
+    "error": "Access Denied",
+    "error_description": "You have made too many requests continuously. "
+    "Please try again after some time.",
+}
+
+
+@pytest.mark.parametrize("status", [200, 400])
+def test_a_throttled_token_refresh_waits_and_retries_whatever_its_status(
+    zoho, zoho_client, sleeps, status
+):
+    zoho.add_fault(path="/oauth/v2/token$", kind="error", status=status, body=ACCESS_DENIED)
+    zoho.add_fault(path=ORG, kind="expire_token")
+
+    assert zoho_client.org()["domain_name"]
+
+    assert sleeps and sleeps[0] >= 60  # the minute Zoho asks for, not a quick hammering
+    assert zoho_client.stats.retries == 1
+
+
+def test_a_redirect_is_never_followed(zoho, zoho_client):
+    zoho.add_fault(path=ORG, kind="redirect", status=307, body=zoho.base_url + "/crm/v2/users")
+
+    with pytest.raises(ZohoRequestError) as caught:
+        zoho_client.org()
+
+    assert caught.value.status == 307
+    assert "GET /crm/v2/users" not in zoho.stats()["calls"]
+
+
+def test_a_redirect_from_the_accounts_server_is_never_followed(zoho, zoho_client):
+    zoho.add_fault(path="/oauth/v2/token$", kind="redirect", body=zoho.base_url + "/crm/v2/org")
+    zoho.add_fault(path=ORG, kind="expire_token")
+
+    with pytest.raises(ZohoBadResponse):
+        zoho_client.org()
+
+    assert zoho.stats()["calls"].get("POST /crm/v2/org", 0) == 0  # the secret stayed home
