@@ -19,6 +19,7 @@ from zoho_sandbox.wire import Reply, Request, json_reply, zoho_error
 
 PREFIX = "/crm/v2/"
 CONVERT_CREDITS = 5  # api-limits docs: Convert Lead costs 5 credits
+RECORDS_PER_CREDIT = 10  # writes: 1 credit per 10 records (zoho-crm-api.md §10)
 TRIGGERS = {"workflow", "approval", "blueprint"}
 
 
@@ -29,10 +30,25 @@ class Route:
     handler: Callable[..., Reply]
     need: tuple  # what the token's scopes must allow, see _scope_ok
     credits: int = 1
+    per_records: bool = False  # costs `credits` per 10 records written (§10), not per call
 
 
-def _route(method: str, pattern: str, handler: Callable, *need: str, credits: int = 1) -> Route:
-    return Route(method, re.compile(pattern + "$"), handler, need, credits)
+def _route(
+    method: str, pattern: str, handler: Callable, *need: str, credits: int = 1, per_records=False
+) -> Route:
+    return Route(method, re.compile(pattern + "$"), handler, need, credits, per_records)
+
+
+def _cost(route: Route, request: Request) -> int:
+    """Reads cost a credit a call; insert, update and upsert one per 10 records (Kaizen #103)."""
+    if not route.per_records:
+        return route.credits
+    try:
+        data = request.json().get("data")
+    except (ValueError, AttributeError):
+        data = None
+    count = min(len(data), records.MAX_BATCH) if isinstance(data, list) else 1
+    return max(1, -(-count // RECORDS_PER_CREDIT)) * route.credits
 
 
 # ---- record handlers (org.lock is held) ------------------------------------------------
@@ -173,13 +189,13 @@ ROUTES = [
     ),
     _route("GET", M + r"/search", _reader(listing.search), "search"),
     _route("GET", M + r"/deleted", _reader(listing.deleted), "records", "read"),
-    _route("POST", M + r"/upsert", upsert, "records", "create", "update"),
+    _route("POST", M + r"/upsert", upsert, "records", "create", "update", per_records=True),
     _route("GET", M + "/" + ID, _reader(_get_one), "records", "read"),
-    _route("PUT", M + "/" + ID, update_one, "records", "update"),
+    _route("PUT", M + "/" + ID, update_one, "records", "update", per_records=True),
     _route("DELETE", M + "/" + ID, delete_one, "records", "delete"),
     _route("GET", M, _reader(listing.list_records), "records", "read"),
-    _route("POST", M, insert, "records", "create"),
-    _route("PUT", M, update_many, "records", "update"),
+    _route("POST", M, insert, "records", "create", per_records=True),
+    _route("PUT", M, update_many, "records", "update", per_records=True),
     _route("DELETE", M, delete_many, "records", "delete"),
 ]
 
@@ -212,7 +228,8 @@ def _authorised(org: Org, request: Request, route: Route, params: dict) -> Reply
             return metadata.invalid_module()
     if not _scope_ok(org, token.scopes, route.need, params.get("module")):
         return zoho_error(401, "OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL")
-    retry_after = org.credits.spend(org.now(), route.credits, org.settings["credits_per_day"])
+    cost = _cost(route, request)
+    retry_after = org.credits.spend(org.now(), cost, org.settings["credits_per_day"])
     if retry_after is not None:
         return zoho_error(
             429,
@@ -220,7 +237,7 @@ def _authorised(org: Org, request: Request, route: Route, params: dict) -> Reply
             "You have exceeded the API credits allowed in 24 hours",
             Retry_After=str(retry_after),
         )
-    org.stats.add_credits(route.credits)
+    org.stats.add_credits(cost)
     return route.handler(org, request, **params)
 
 

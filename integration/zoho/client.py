@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # Zoho's maximum per_page
 WRITE_BATCH = 100  # Zoho's maximum records per write call
+RECORDS_PER_CREDIT = 10  # writes cost 1 credit per 10 records (zoho-crm-api.md §10)
 IDS_PER_CALL = 100
 SEARCH_REACH = 2000  # Zoho serves at most 2,000 search results (LIMIT_REACHED beyond)
 
@@ -281,9 +282,11 @@ class ZohoClient:
         json: Any = None,
         headers: dict | None = None,
         body_on: tuple[int, ...] = (),
+        credits: int = 1,
     ) -> Reply:
         """One CRM call with token handling and retries. `body_on`: error statuses whose
-        body the caller reads itself (an upsert's 400 with per-record `data[]`)."""
+        body the caller reads itself (an upsert's 400 with per-record `data[]`); `credits`:
+        what Zoho charges for it (writes: one per 10 records)."""
         url = self.api_base + path.lstrip("/")
         state = {"refreshed": False}
 
@@ -291,7 +294,7 @@ class ZohoClient:
             while True:
                 token = self._token()
                 try:
-                    return self._send(method, url, token, params, json, headers, body_on)
+                    return self._send(method, url, token, params, json, headers, body_on, credits)
                 except _TokenRejected as rejected:
                     if state["refreshed"]:  # once per call: a fresh token refused is final
                         raise rejected.error from None
@@ -304,7 +307,7 @@ class ZohoClient:
 
         return self._retrying(attempt, f"{method} {path}")
 
-    def _send(self, method, url, token, params, json, headers, body_on) -> Reply:
+    def _send(self, method, url, token, params, json, headers, body_on, credits) -> Reply:
         all_headers = {"Authorization": f"Zoho-oauthtoken {token}", **(headers or {})}
         started = time.monotonic()
         # A helper thread's slot was taken for it by the calling thread.
@@ -330,13 +333,13 @@ class ZohoClient:
             response.status_code,
             time.monotonic() - started,
         )
-        return self._reply(response, token, body_on)
+        return self._reply(response, token, body_on, credits)
 
-    def _reply(self, response: requests.Response, token: str, body_on: tuple) -> Reply:
+    def _reply(self, response: requests.Response, token: str, body_on: tuple, credits) -> Reply:
         status = response.status_code
         body = parse_body(response)
         if status not in (401, 429) and status < 500:  # refused or failed calls cost nothing
-            self.stats.add(credits=1)
+            self.stats.add(credits=credits)
         if status < 300 or status == 304 or status in body_on:
             return Reply(status, body)
         error = error_for(response, body)
@@ -540,7 +543,8 @@ class ZohoClient:
         payload = {"data": chunk, "trigger": list(trigger)}
         if check is not None:
             payload["duplicate_check_fields"] = list(check)
-        reply = self.request(method, path, json=payload, body_on=(400,))
+        credits = -(-len(chunk) // RECORDS_PER_CREDIT)
+        reply = self.request(method, path, json=payload, body_on=(400,), credits=credits)
         entries = (reply.body or {}).get("data") if isinstance(reply.body, dict) else None
         if reply.status == 400 and not isinstance(entries, list):
             raise error_for_body(400, reply.body, f"{method} {path}")

@@ -185,6 +185,15 @@ def test_calls_and_credits_are_counted(zoho, zoho_client):
     assert zoho_client.stats.credits == zoho.stats()["credits_used"] == 2
 
 
+def test_writes_are_counted_a_credit_per_ten_records(zoho, zoho_client):
+    leads = [{"Email": f"l{n}@x.io", "Last_Name": f"L{n}"} for n in range(250)]
+
+    zoho_client.upsert_many("Leads", leads, concurrency=2)
+
+    assert zoho_client.stats.calls == 3
+    assert zoho_client.stats.credits == zoho.stats()["credits_used"] == 10 + 10 + 5
+
+
 ACCESS_DENIED = {
     "error": "Access Denied",
     "error_description": "You have made too many requests continuously. "

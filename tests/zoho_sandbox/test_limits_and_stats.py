@@ -36,6 +36,21 @@ def test_convert_needs_five_credits(sandbox, crm):
     assert crm.post(f"Leads/{lead_id}/actions/convert").status_code == 200
 
 
+def test_writes_cost_a_credit_per_ten_records(sandbox, crm):
+    rows = [{"Last_Name": f"R{n}", "Email": f"r{n}@x.io"} for n in range(25)]
+    costs = []
+    for call in (
+        lambda: crm.post("Leads", json={"data": rows}),
+        lambda: crm.post("Leads/upsert", json={"data": rows[:10]}),
+        lambda: crm.post("Leads", json={"data": rows[:1]}),
+        lambda: crm.get("Leads"),
+    ):
+        before = sandbox.stats()["credits_used"]
+        call()
+        costs.append(sandbox.stats()["credits_used"] - before)
+    assert costs == [3, 1, 1, 1]
+
+
 def test_unauthenticated_calls_cost_no_credits(sandbox, crm):
     crm.http.headers["Authorization"] = "Zoho-oauthtoken nope"
     crm.get("Leads")
