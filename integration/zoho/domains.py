@@ -18,6 +18,7 @@ from integration.zoho.errors import ZohoAuthError
 
 CRM_PATH = "/crm/v2/"
 SANDBOX = "sandbox"
+ORG_KINDS = ("sandbox", "developer")  # Zoho's test orgs, with API hosts of their own
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,22 @@ class DataCenter:
     def accounts_host(self) -> str:
         return urlsplit(self.accounts_url).netloc
 
+    @property
+    def api_origins(self) -> tuple[str, ...]:
+        """The production API, then Zoho's own sandbox and developer orgs of this data
+        center (their token replies name `sandbox.zohoapis.*` / `developer.zohoapis.*`)."""
+        origin = self.api_url.lower()
+        if "://www.zohoapis." not in origin:
+            return (origin,)  # the local sandbox: one origin
+        return (origin, *(origin.replace("://www.", f"://{k}.") for k in ORG_KINDS))
+
 
 DATA_CENTERS: dict[str, DataCenter] = {
     dc.key: dc
     for dc in (
         DataCenter("com", "United States", "https://accounts.zoho.com", "https://www.zohoapis.com"),
         DataCenter("eu", "Europe", "https://accounts.zoho.eu", "https://www.zohoapis.eu"),
+        DataCenter("uk", "United Kingdom", "https://accounts.zoho.uk", "https://www.zohoapis.uk"),
         DataCenter("in", "India", "https://accounts.zoho.in", "https://www.zohoapis.in"),
         DataCenter(
             "com.au", "Australia", "https://accounts.zoho.com.au", "https://www.zohoapis.com.au"
@@ -102,17 +113,17 @@ def saved_data_center(key: str) -> DataCenter:
 def crm_base(url: str, dc: DataCenter) -> str:
     """`url` normalised to `{api origin}/crm/v2/`, or UnsafeZohoUrl if it is not `dc`'s API."""
     origin, path = _origin_and_path(url)
-    if origin != dc.api_url.lower() or path not in ("/crm/v2", CRM_PATH):
+    if origin not in dc.api_origins or path not in ("/crm/v2", CRM_PATH):
         raise UnsafeZohoUrl(f"Only {dc.crm_url} is accepted for the {dc.key} domain.")
-    return dc.crm_url
+    return origin + CRM_PATH
 
 
 def api_base(api_domain: str, dc: DataCenter) -> str:
     """The CRM base URL from the `api_domain` of a token reply, checked like a CRM URL."""
     origin, path = _origin_and_path(api_domain)
-    if origin != dc.api_url.lower() or path not in ("", "/"):
+    if origin not in dc.api_origins or path not in ("", "/"):
         raise UnsafeZohoUrl(f"Zoho answered with an API domain outside the {dc.key} data center.")
-    return dc.crm_url
+    return origin + CRM_PATH
 
 
 def _origin_and_path(url: str) -> tuple[str, str]:
