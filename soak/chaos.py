@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from soak.processes import Supervisor, descendants, talking_to
 from zoho_sandbox.testing import SandboxHandle
 
-CRM, TOKEN = "^/crm/v2/", "^/oauth/v2/token$"
+CRM, TOKEN = "^/crm/v8/", "^/oauth/v2/token$"
 FAULTS = [
     {"path": CRM, "kind": "error", "status": 500, "rate": 0.03},
     {"path": CRM, "kind": "error", "status": 503, "rate": 0.02},

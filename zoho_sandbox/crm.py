@@ -1,4 +1,5 @@
-"""The CRM part, ``/crm/v2/...``: routing, authentication, scopes, credits, writes.
+"""The CRM part, ``/crm/v2/...`` and ``/crm/v8/...``: routing, authentication, scopes,
+credits, writes. The two versions differ only in reading (see listing).
 
 Order of checks for each call: the URL pattern, the token (401 AUTHENTICATION_FAILURE or
 INVALID_TOKEN), the module (400 INVALID_MODULE), the scope (401 OAUTH_SCOPE_MISMATCH),
@@ -15,9 +16,8 @@ from typing import Any
 from zoho_sandbox import listing, metadata, records
 from zoho_sandbox import scopes as scope_rules
 from zoho_sandbox.state import AccessToken, Org
-from zoho_sandbox.wire import Reply, Request, json_reply, zoho_error
+from zoho_sandbox.wire import V2_PREFIX, Reply, Request, json_reply, zoho_error
 
-PREFIX = "/crm/v2/"
 CONVERT_CREDITS = 5  # api-limits docs: Convert Lead costs 5 credits
 RECORDS_PER_CREDIT = 10  # writes: 1 credit per 10 records (zoho-crm-api.md §10)
 TRIGGERS = {"workflow", "approval", "blueprint"}
@@ -202,7 +202,7 @@ ROUTES = [
 
 # ---- dispatch --------------------------------------------------------------------------
 def handle(org: Org, request: Request) -> Reply:
-    tail = request.path[len(PREFIX) :].strip("/")
+    tail = request.path[len(V2_PREFIX) :].strip("/")  # both prefixes have the same length
     found = [(r, m) for r in ROUTES if (m := r.pattern.fullmatch(tail))]
     if not found:
         return zoho_error(

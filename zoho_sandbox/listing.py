@@ -1,9 +1,10 @@
 """Reading records: ``GET /{module}``, ``/{module}/search`` and ``/{module}/deleted``.
 
-Paging follows Zoho (zoho-crm-api.md §2): ``per_page`` at most 200; ``info`` has
-``per_page``, ``count``, ``page``, ``more_records``; with ``page_token_cap`` on (as in v3+),
-``page`` reaches only the first 2,000 records and ``page_token`` walks beyond. A page token
-holds the id snapshot it was cut from, so walking 100,000 records costs O(page) each step.
+Paging follows Zoho (zoho-crm-api.md §2, §10): ``per_page`` at most 200; ``info`` has
+``per_page``, ``count``, ``page``, ``more_records``; ``page`` reaches only the first 2,000
+records. v2 has nothing beyond; v8 gives a ``page_token`` that walks on, and requires
+``fields`` (at most 50). A page token holds the id snapshot it was cut from, so walking
+100,000 records costs O(page) each step.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ DISCRETE_LIMIT = 2000  # records reachable with ``page`` alone (v3+ docs, Kaizen
 SEARCH_LIMIT = 2000  # search results reachable at all (LIMIT_REACHED)
 TOKENS_KEPT = 50_000
 SORTABLE = ("id", "Created_Time", "Modified_Time")
+MAX_FIELDS = 50  # v8: at most 50 fields a listing
 
 
 class BadRequest(Exception):
@@ -97,6 +99,10 @@ def list_records(org: Org, module: str, request: Request) -> Reply:
 
 def _list(org: Org, module: str, request: Request) -> Reply:
     query = request.query
+    if not request.legacy:
+        _check_fields(query)
+    elif query.get("page_token"):
+        raise _bad("INVALID_DATA", "invalid data", param_name="page_token")  # v2 has none
     if query.get("ids"):
         return _by_ids(org, module, query)
     per_page = min(_int_param(query, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
@@ -114,6 +120,17 @@ def _list(org: Org, module: str, request: Request) -> Reply:
         lambda: _ordered(org.stores[module].records.values(), keep, since, sort_by, sort_order),
     )
     return _page_reply(org, module, request, ids, start, page, per_page, signature, since)
+
+
+def _check_fields(query: dict) -> None:
+    """v8 listings name the fields they want, 50 at most (crm-oas v8 getRecords)."""
+    fields = _fields_param(query)
+    if not fields:
+        raise _bad("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing",
+                   param_name="fields")  # fmt: skip
+    if len(fields) > MAX_FIELDS:
+        raise _bad("LIMIT_EXCEEDED", "the limit is exceeded", param_name="fields",
+                   limit=MAX_FIELDS)  # fmt: skip
 
 
 def _ordered(records: Any, keep: Callable, since: float | None, sort_by: str, order: str) -> list:
@@ -146,7 +163,7 @@ def _window(
         token = _token(org, token_text, signature)
         return token.ids, token.start, token.page
     page = _int_param(query, "page", 1)
-    if org.settings["page_token_cap"] and page * per_page > DISCRETE_LIMIT:
+    if page * per_page > DISCRETE_LIMIT:
         raise _bad(
             "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
             "You can only get the first 2000 records without using page_token param",
@@ -208,7 +225,7 @@ def _page_reply(
     render = Renderer(org, module, _fields_param(request.query))
     more = start + per_page < len(ids)
     info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": more}
-    if org.settings["page_token_cap"]:
+    if not request.legacy:
         info.update(_token_info(org, signature, ids, start, page, per_page, more))
     return Reply(200, render.page(chunk, info), {"Content-Type": JSON_TYPE})
 

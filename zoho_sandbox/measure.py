@@ -18,6 +18,8 @@ from zoho_sandbox.server import dispatch
 from zoho_sandbox.state import Org
 from zoho_sandbox.wire import Request
 
+FIELDS = "Email,Last_Name,First_Name,Company,City,Phone,Modified_Time"  # v8 names them
+
 
 def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     started = time.perf_counter()
@@ -30,7 +32,9 @@ def _walk(org: Org, headers: dict[str, str], query: str) -> list[float]:
     times, token = [], None
     while True:
         suffix = f"&page_token={token}" if token else ""
-        request = Request.build("GET", f"/crm/v2/Leads?{query}{suffix}", headers, b"")
+        request = Request.build(
+            "GET", f"/crm/v8/Leads?{query}&fields={FIELDS}{suffix}", headers, b""
+        )
         elapsed, reply = _timed(lambda r=request: dispatch(org, r))
         times.append(elapsed)
         if reply.status != 200:

@@ -16,14 +16,14 @@ from typing import Any
 from zoho_sandbox import console, control, crm, oauth, persistence, seed
 from zoho_sandbox.faults import fault_reply
 from zoho_sandbox.state import Org
-from zoho_sandbox.wire import Reply, Request, zoho_error
+from zoho_sandbox.wire import V2_PREFIX, V8_PREFIX, Reply, Request, zoho_error
 
 ID_SEGMENT = re.compile(r"/\d{6,}(?=/|$)")
 IMMEDIATE_FAULTS = ("error", "html", "malformed", "drop", "redirect")
 
 
 def call_key(request: Request) -> str:
-    """``GET /crm/v2/Leads/{id}``: record ids folded so the stats stay readable."""
+    """``GET /crm/v8/Leads/{id}``: record ids folded so the stats stay readable."""
     return f"{request.method} {ID_SEGMENT.sub('/{id}', request.path.rstrip('/') or '/')}"
 
 
@@ -31,7 +31,7 @@ def dispatch(org: Org, request: Request) -> Reply:
     path = request.path
     if path.startswith(control.PREFIX):
         reply = control.handle(org, request)
-    elif path.startswith(("/oauth/v2/", "/crm/v2/")):
+    elif path.startswith(("/oauth/v2/", V2_PREFIX, V8_PREFIX)):
         reply = _zoho(org, request)
     elif path == "/" or path.startswith("/console"):
         reply = console.handle(org, request)

@@ -27,7 +27,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "credits_per_day": 50_000,
     "max_concurrency": 10,
     "latency_ms": 0,
-    "page_token_cap": True,
     "page_token_max_records": 100_000,
     "page_token_ttl_seconds": 86_400,
     "reject_unknown_picklist": True,

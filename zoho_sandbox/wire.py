@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 JSON_TYPE = "application/json"
+V2_PREFIX, V8_PREFIX = "/crm/v2/", "/crm/v8/"
 
 
 @dataclass
@@ -26,6 +27,11 @@ class Request:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    @property
+    def legacy(self) -> bool:
+        """A ``/crm/v2/`` call: no page tokens, no required ``fields`` (zoho-crm-api.md §10)."""
+        return self.path.startswith(V2_PREFIX)
 
     def json(self) -> Any:
         """The body as JSON; ``None`` when empty; raises ``ValueError`` when malformed."""

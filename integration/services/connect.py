@@ -31,6 +31,7 @@ from integration.token_store import ConnectionTokenStore
 from integration.zoho import oauth
 from integration.zoho.client import ZohoClient, new_session
 from integration.zoho.domains import (
+    CRM_PATH,
     DataCenter,
     UnknownDataCenter,
     UnsafeZohoUrl,
@@ -246,7 +247,7 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
         ).first() or ZohoConnection(workspace=workspace)
         connection.domain, connection.org = wanted.dc.key, wanted.org
         connection.org_name, connection.org_verified = verified.org_name, verified.org_verified
-        connection.crm_url, connection.api_domain = wanted.crm_url, base.removesuffix("/crm/v2/")
+        connection.crm_url, connection.api_domain = wanted.crm_url, base.removesuffix(CRM_PATH)
         connection.client_id, connection.client_secret = wanted.client_id, wanted.client_secret
         if grant:
             connection.refresh_token, connection.connected_at = grant.refresh_token, now

@@ -1,4 +1,4 @@
-"""The Zoho CRM v2 client: every call to Zoho's CRM goes through `ZohoClient.request`.
+"""The Zoho CRM v8 client: every call to Zoho's CRM goes through `ZohoClient.request`.
 
 One `requests.Session` per connection (pooled, keep-alive); a timeout on every
 call; the `Zoho-oauthtoken` header; the access token refreshed shortly before
@@ -52,6 +52,7 @@ PAGE_SIZE = 200  # Zoho's maximum per_page
 WRITE_BATCH = 100  # Zoho's maximum records per write call
 RECORDS_PER_CREDIT = 10  # writes cost 1 credit per 10 records (zoho-crm-api.md §10)
 IDS_PER_CALL = 100
+MAX_FIELDS = 50  # v8: fields a listing may name
 SEARCH_REACH = 2000  # Zoho serves at most 2,000 search results (LIMIT_REACHED beyond)
 
 
@@ -111,7 +112,7 @@ class ZohoClient:
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
     ) -> None:
-        """`api_base` is `{api_domain}/crm/v2/`, already validated (see zoho.domains)."""
+        """`api_base` is `{api_domain}/crm/v8/`, already validated (see zoho.domains)."""
         self.api_base = api_base.rstrip("/") + "/"
         self.store = token_store
         self.limiter = limiter
@@ -151,7 +152,7 @@ class ZohoClient:
         self,
         module: str,
         *,
-        fields: Iterable[str] | None = None,
+        fields: Iterable[str],
         modified_since: datetime | None = None,
         converted: str | None = None,
         per_page: int = PAGE_SIZE,
@@ -166,8 +167,7 @@ class ZohoClient:
         """
         params = {"per_page": min(per_page, PAGE_SIZE), "sort_by": "Modified_Time"}
         params["sort_order"] = "asc"
-        if fields:
-            params["fields"] = ",".join(fields)
+        params["fields"] = _fields_param(fields)
         if converted:
             params["converted"] = converted
         headers = _since_header(modified_since)
@@ -175,15 +175,11 @@ class ZohoClient:
             return self._prefetched_pages(module, params, headers)
         return self._pages(module, params, headers)
 
-    def get_records(
-        self, module: str, ids: Iterable[str], *, fields: Iterable[str] | None = None
-    ) -> list[dict]:
+    def get_records(self, module: str, ids: Iterable[str], *, fields: Iterable[str]) -> list[dict]:
         """The records with these ids (unknown ids are left out), 100 ids a call."""
         found: list[dict] = []
         for chunk in _chunks(list(dict.fromkeys(str(i) for i in ids)), IDS_PER_CALL):
-            params = {"ids": ",".join(chunk)}
-            if fields:
-                params["fields"] = ",".join(fields)
+            params = {"ids": ",".join(chunk), "fields": _fields_param(fields)}
             body = self.request("GET", module, params=params).body
             found.extend((body or {}).get("data") or [])
         return found
@@ -596,11 +592,19 @@ def _next_page(body: Any, params: dict, query: dict) -> tuple[list[dict], dict |
     data, info = _listing(body)
     if not data or not info.get("more_records"):
         return data, None
-    # v3+ (and the sandbox) give a token that reaches past 2,000 records;
-    # without one, plain page numbers.
+    # v8 gives a token whenever there are more records, reaching past 2,000; a reply
+    # without one falls back to page numbers (Zoho refuses those past 2,000).
     if info.get("next_page_token"):
         return data, {**params, "page_token": info["next_page_token"]}
     return data, {**params, "page": int(query.get("page") or 1) + 1}
+
+
+def _fields_param(fields: Iterable[str]) -> str:
+    """v8 listings must name their fields, 50 at most (zoho-crm-api.md §10)."""
+    names = list(dict.fromkeys(fields))
+    if not names or len(names) > MAX_FIELDS:
+        raise ValueError(f"A Zoho listing names 1 to {MAX_FIELDS} fields, not {len(names)}.")
+    return ",".join(names)
 
 
 def _since_header(moment: datetime | None) -> dict:

@@ -16,7 +16,11 @@ from urllib.parse import urlsplit
 
 from integration.zoho.errors import ZohoAuthError
 
-CRM_PATH = "/crm/v2/"
+# The version we speak (v2 cannot list past 2,000 records: zoho-crm-api.md §10), and the
+# one the seed tells customers to paste; either is accepted, the host tells the data center.
+CRM_PATH = "/crm/v8/"
+PASTED_PATHS = ("/crm/v2", "/crm/v2/", "/crm/v8", CRM_PATH)
+SEED_CRM_PATH = "/crm/v2/"
 SANDBOX = "sandbox"
 ORG_KINDS = ("sandbox", "developer")  # Zoho's test orgs, with API hosts of their own
 
@@ -34,7 +38,8 @@ class DataCenter:
 
     @property
     def crm_url(self) -> str:
-        return self.api_url + CRM_PATH
+        """The CRM URL as the seed's instructions spell it (what customers paste)."""
+        return self.api_url + SEED_CRM_PATH
 
     @property
     def accounts_host(self) -> str:
@@ -111,9 +116,9 @@ def saved_data_center(key: str) -> DataCenter:
 
 
 def crm_base(url: str, dc: DataCenter) -> str:
-    """`url` normalised to `{api origin}/crm/v2/`, or UnsafeZohoUrl if it is not `dc`'s API."""
+    """`url` normalised to `{api origin}/crm/v8/`, or UnsafeZohoUrl if it is not `dc`'s API."""
     origin, path = _origin_and_path(url)
-    if origin not in dc.api_origins or path not in ("/crm/v2", CRM_PATH):
+    if origin not in dc.api_origins or path not in PASTED_PATHS:
         raise UnsafeZohoUrl(f"Only {dc.crm_url} is accepted for the {dc.key} domain.")
     return origin + CRM_PATH
 

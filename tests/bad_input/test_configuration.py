@@ -132,7 +132,7 @@ CRM_URLS = [
     pytest.param("http://localhost/crm/v2/", id="localhost"),
     pytest.param("http://10.0.0.7/crm/v2/", id="private-10"),
     pytest.param("http://192.168.1.1/crm/v2/", id="private-192-168"),
-    pytest.param("http://[::1]/crm/v2/", id="ipv6-loopback"),
+    pytest.param("http://[::1]/crm/v8/", id="ipv6-loopback"),
     pytest.param("file:///etc/passwd", id="file-scheme"),
     pytest.param("gopher://127.0.0.1:6379/_INFO", id="gopher-scheme"),
     pytest.param("{sandbox}@evil.test/crm/v2/", id="userinfo-trick"),
@@ -249,7 +249,7 @@ def test_wrong_data_center_names_the_domain_and_sends_nothing_to_the_right_one(
 
 # ---- Zoho's replies during the configuration: unreadable, or not what Zoho promises --------
 TOKEN = "/oauth/v2/token$"
-FIELDS = "/crm/v2/settings/fields$"
+FIELDS = "/crm/v8/settings/fields$"
 GRANT = {"access_token": "1000.aaaa", "refresh_token": "1000.bbbb", "expires_in": 3600}
 READ_FAILED = "Zoho did not answer as expected:"
 
@@ -299,7 +299,7 @@ REPLY_CASES = [
         id="token-api-domain-not-a-string",
     ),
     pytest.param(
-        {"path": "/crm/v2/org$", "kind": "error", "status": 200, "body": {"org": "Acme"}},
+        {"path": "/crm/v8/org$", "kind": "error", "status": 200, "body": {"org": "Acme"}},
         f"{READ_FAILED} Zoho&#x27;s reply has no org.",
         id="org-reply-without-org",
     ),

@@ -21,8 +21,8 @@ from tests.sync.conftest import (
     sync,
 )
 
-LEADS = "/crm/v2/Leads$"
-UPSERT = "/crm/v2/Leads/upsert$"
+LEADS = "/crm/v8/Leads$"
+UPSERT = "/crm/v8/Leads/upsert$"
 UNEXPECTED = "An unexpected error stopped the run."
 MESSAGE_BOUND = 1000  # an issue or run error is read by a person: never a whole reply
 
@@ -40,7 +40,7 @@ def page_of(records: list, **info) -> dict:
 
 
 def leads_in_zoho(zoho, count: int) -> list[dict]:
-    """`count` real leads, as `GET /crm/v2/Leads` lists them (oldest change first)."""
+    """`count` real leads, as `GET /crm/v8/Leads` lists them (oldest change first)."""
     zoho.create_records(
         "Leads",
         [{"Email": f"lead{n}@zoho.test", "Last_Name": f"Lead {n}"} for n in range(count)],
@@ -82,7 +82,7 @@ LISTING_CASES = [
     ),
     pytest.param(
         {"kind": "error", "status": 500, "times": 10},
-        "Zoho failed on GET /crm/v2/Leads (500, INTERNAL_ERROR: Internal Server Error).",
+        "Zoho failed on GET /crm/v8/Leads (500, INTERNAL_ERROR: Internal Server Error).",
         id="json-error-500",
     ),
     pytest.param(
@@ -96,7 +96,7 @@ LISTING_CASES = [
                 "details": {"param_name": "fields"},
             },
         },
-        "Zoho refused GET /crm/v2/Leads (400, INVALID_DATA: invalid data param_name=fields).",
+        "Zoho refused GET /crm/v8/Leads (400, INVALID_DATA: invalid data param_name=fields).",
         id="json-error-400",
     ),
     pytest.param(
@@ -110,13 +110,13 @@ LISTING_CASES = [
                 "details": {},
             },
         },
-        "Zoho refused GET /crm/v2/Leads: the connection's code lacks the scope for it (needs "
+        "Zoho refused GET /crm/v8/Leads: the connection's code lacks the scope for it (needs "
         "ZohoCRM.settings.fields.all,ZohoCRM.modules.all).",
         id="scope-mismatch",
     ),
     pytest.param(
         {"kind": "drop", "times": 10},
-        "Zoho GET /crm/v2/Leads: the connection dropped.",
+        "Zoho GET /crm/v8/Leads: the connection dropped.",
         id="connection-dropped",
     ),
     pytest.param(
@@ -144,7 +144,7 @@ LISTING_CASES = [
             "status": 400,
             "body": {"code": "INVALID_DATA", "message": "x" * 1_000_000, "status": "error"},
         },
-        "Zoho refused GET /crm/v2/Leads (400, INVALID_DATA: xxx",
+        "Zoho refused GET /crm/v8/Leads (400, INVALID_DATA: xxx",
         id="huge-error-message",
     ),
 ]

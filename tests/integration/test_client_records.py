@@ -7,6 +7,8 @@ import pytest
 from integration.clients import client_for
 from integration.zoho.criteria import all_equal, escape_value
 
+FIELDS = ("Email", "Last_Name", "Modified_Time")  # v8 listings name their fields
+
 
 def lead(n: int, **values) -> dict:
     return {"Last_Name": f"Lead {n}", "Email": f"lead{n}@example.test", **values}
@@ -15,7 +17,7 @@ def lead(n: int, **values) -> dict:
 def test_2500_records_come_in_13_pages_past_the_2000_page_cap(zoho, zoho_client):
     zoho.seed("Leads", 2500)
 
-    pages = list(zoho_client.iter_records("Leads"))
+    pages = list(zoho_client.iter_records("Leads", fields=FIELDS))
 
     assert [len(p) for p in pages] == [200] * 12 + [100]
     ids = [r["id"] for page in pages for r in page]
@@ -24,7 +26,7 @@ def test_2500_records_come_in_13_pages_past_the_2000_page_cap(zoho, zoho_client)
     assert times == sorted(times)  # oldest change first
     # Page 11 by number would be refused (DISCRETE_PAGINATION_LIMIT_EXCEEDED): the
     # client followed next_page_token.
-    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] == 13
+    assert zoho.stats()["calls"]["GET /crm/v8/Leads"] == 13
 
 
 def test_prefetch_yields_the_same_pages(zoho, connection):
@@ -32,8 +34,10 @@ def test_prefetch_yields_the_same_pages(zoho, connection):
     zoho.seed("Leads", 450)
     client = client_for(connection)
 
-    plain = [r["id"] for page in client.iter_records("Leads") for r in page]
-    prefetched = [r["id"] for page in client.iter_records("Leads", prefetch=True) for r in page]
+    plain = [r["id"] for page in client.iter_records("Leads", fields=FIELDS) for r in page]
+    prefetched = [
+        r["id"] for page in client.iter_records("Leads", fields=FIELDS, prefetch=True) for r in page
+    ]
 
     assert prefetched == plain and len(plain) == 450
 
@@ -42,16 +46,16 @@ def test_stopping_early_with_prefetch_stops_fetching(zoho, connection):
     zoho.seed("Leads", 1000)
     client = client_for(connection)
 
-    pages = client.iter_records("Leads", prefetch=True)
+    pages = client.iter_records("Leads", fields=FIELDS, prefetch=True)
     next(pages)
     pages.close()
 
     # This page, and at most the one that was on its way: not the other three.
-    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] <= 2
+    assert zoho.stats()["calls"]["GET /crm/v8/Leads"] <= 2
 
 
 def test_no_records_is_no_pages(zoho_client):
-    assert list(zoho_client.iter_records("Contacts")) == []
+    assert list(zoho_client.iter_records("Contacts", fields=FIELDS)) == []
 
 
 def test_if_modified_since_returns_only_newer_records(zoho, zoho_client):
@@ -60,7 +64,7 @@ def test_if_modified_since_returns_only_newer_records(zoho, zoho_client):
     zoho.update_record("Leads", ids[1], {"First_Name": "Changed"})
     since = datetime.now(UTC) + timedelta(minutes=30)
 
-    pages = list(zoho_client.iter_records("Leads", modified_since=since))
+    pages = list(zoho_client.iter_records("Leads", fields=FIELDS, modified_since=since))
 
     assert [[r["id"] for r in page] for page in pages] == [[ids[1]]]
 
@@ -70,8 +74,8 @@ def test_nothing_modified_since_is_304_and_no_pages(zoho, zoho_client):
 
     since = datetime.now(UTC) + timedelta(hours=1)
 
-    assert list(zoho_client.iter_records("Leads", modified_since=since)) == []
-    assert zoho.stats()["calls"]["GET /crm/v2/Leads"] == 1
+    assert list(zoho_client.iter_records("Leads", fields=FIELDS, modified_since=since)) == []
+    assert zoho.stats()["calls"]["GET /crm/v8/Leads"] == 1
 
 
 def test_fields_limits_what_comes_back(zoho, zoho_client):
@@ -86,8 +90,12 @@ def test_converted_leads_are_hidden_unless_asked_for(zoho, zoho_client):
     ids = zoho.create_records("Leads", [lead(1), lead(2)])
     zoho.convert_lead(ids[0])
 
-    visible = [r["id"] for p in zoho_client.iter_records("Leads") for r in p]
-    every = [r["id"] for p in zoho_client.iter_records("Leads", converted="both") for r in p]
+    visible = [r["id"] for p in zoho_client.iter_records("Leads", fields=FIELDS) for r in p]
+    every = [
+        r["id"]
+        for p in zoho_client.iter_records("Leads", fields=FIELDS, converted="both")
+        for r in p
+    ]
 
     assert visible == [ids[1]] and sorted(every) == sorted(ids)
 
@@ -129,7 +137,7 @@ def test_search_needs_exactly_one_mode(zoho_client):
 def test_get_records_by_ids_skips_unknown_ones(zoho, zoho_client):
     ids = zoho.create_records("Leads", [lead(n) for n in range(3)])
 
-    found = zoho_client.get_records("Leads", [*ids, "1234567890123456789"])
+    found = zoho_client.get_records("Leads", [*ids, "1234567890123456789"], fields=FIELDS)
 
     assert sorted(r["id"] for r in found) == sorted(ids)
 
@@ -141,7 +149,7 @@ def test_upsert_sends_100_a_call_and_returns_each_outcome(zoho, zoho_client):
 
     assert len(results) == 250 and all(r.ok and r.action == "insert" for r in results)
     assert all(r.id and r.modified_time for r in results)
-    assert zoho.stats()["calls"]["POST /crm/v2/Leads/upsert"] == 3
+    assert zoho.stats()["calls"]["POST /crm/v8/Leads/upsert"] == 3
     again = zoho_client.upsert("Leads", records[:2])
     assert [r.action for r in again] == ["update", "update"]
     assert [r.id for r in again] == [r.id for r in results[:2]]

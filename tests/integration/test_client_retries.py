@@ -15,7 +15,7 @@ from integration.zoho.errors import (
 )
 from integration.zoho.tokens import AccessToken, Credentials, MemoryTokenStore
 
-ORG = r"^/crm/v2/org$"
+ORG = r"^/crm/v8/org$"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def zoho_client(connection, sleeps):
 
 
 def org_calls(zoho) -> int:
-    return zoho.stats()["calls"].get("GET /crm/v2/org", 0)
+    return zoho.stats()["calls"].get("GET /crm/v8/org", 0)
 
 
 def test_429_waits_as_long_as_retry_after_says(zoho, zoho_client, sleeps):
@@ -104,7 +104,7 @@ def test_dropped_connections_end_in_a_network_error(zoho, zoho_client):
         zoho_client.org()
 
     assert caught.value.retryable
-    assert caught.value.message == "Zoho GET /crm/v2/org: the connection dropped."
+    assert caught.value.message == "Zoho GET /crm/v8/org: the connection dropped."
 
 
 def test_timeout_is_retried(zoho, connection, sleeps):
@@ -161,7 +161,7 @@ def test_other_4xx_is_a_permanent_request_error(zoho, zoho_client, sleeps):
 
     assert not caught.value.retryable and caught.value.code == "INVALID_MODULE"
     assert caught.value.status == 400 and sleeps == []
-    assert zoho.stats()["calls"]["GET /crm/v2/settings/fields"] == 1
+    assert zoho.stats()["calls"]["GET /crm/v8/settings/fields"] == 1
 
 
 def test_missing_scope_is_a_scope_error(zoho):
@@ -215,20 +215,20 @@ def test_a_throttled_token_refresh_waits_and_retries_whatever_its_status(
 
 
 def test_a_redirect_is_never_followed(zoho, zoho_client):
-    zoho.add_fault(path=ORG, kind="redirect", status=307, body=zoho.base_url + "/crm/v2/users")
+    zoho.add_fault(path=ORG, kind="redirect", status=307, body=zoho.base_url + "/crm/v8/users")
 
     with pytest.raises(ZohoRequestError) as caught:
         zoho_client.org()
 
     assert caught.value.status == 307
-    assert "GET /crm/v2/users" not in zoho.stats()["calls"]
+    assert "GET /crm/v8/users" not in zoho.stats()["calls"]
 
 
 def test_a_redirect_from_the_accounts_server_is_never_followed(zoho, zoho_client):
-    zoho.add_fault(path="/oauth/v2/token$", kind="redirect", body=zoho.base_url + "/crm/v2/org")
+    zoho.add_fault(path="/oauth/v2/token$", kind="redirect", body=zoho.base_url + "/crm/v8/org")
     zoho.add_fault(path=ORG, kind="expire_token")
 
     with pytest.raises(ZohoBadResponse):
         zoho_client.org()
 
-    assert zoho.stats()["calls"].get("POST /crm/v2/org", 0) == 0  # the secret stayed home
+    assert zoho.stats()["calls"].get("POST /crm/v8/org", 0) == 0  # the secret stayed home

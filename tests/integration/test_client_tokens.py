@@ -14,6 +14,8 @@ from integration.zoho import oauth
 from integration.zoho.errors import ZohoAuthError
 from integration.zoho.tokens import AccessToken
 
+FIELDS = ("Email", "Last_Name", "Modified_Time")  # v8 listings name their fields
+
 TOKEN_CALL = "POST /oauth/v2/token"
 
 
@@ -22,7 +24,7 @@ def test_token_expiring_mid_run_is_refreshed_once(zoho, connection, zoho_client)
     old_token = connection.access_token
     seen = []
 
-    for page in zoho_client.iter_records("Leads"):
+    for page in zoho_client.iter_records("Leads", fields=FIELDS):
         seen.extend(r["id"] for r in page)
         if len(seen) == 200:
             zoho.advance_clock(3700)  # Zoho's access tokens live an hour
@@ -30,7 +32,7 @@ def test_token_expiring_mid_run_is_refreshed_once(zoho, connection, zoho_client)
     assert len(set(seen)) == 450
     stats = zoho.stats()["calls"]
     assert stats[TOKEN_CALL] == 1
-    assert stats["GET /crm/v2/Leads"] == 4  # 3 pages + the one refused with INVALID_TOKEN
+    assert stats["GET /crm/v8/Leads"] == 4  # 3 pages + the one refused with INVALID_TOKEN
     assert zoho_client.stats.refreshes == 1
     connection.refresh_from_db()
     assert connection.access_token != old_token and connection.tokens_refreshed_at
@@ -44,16 +46,16 @@ def test_token_about_to_expire_is_refreshed_before_the_call(zoho, connection):
 
     client_for(connection).org()
 
-    assert zoho.stats()["calls"] == {TOKEN_CALL: 1, "GET /crm/v2/org": 1}  # no 401 first
+    assert zoho.stats()["calls"] == {TOKEN_CALL: 1, "GET /crm/v8/org": 1}  # no 401 first
 
 
 def test_a_token_refused_twice_is_not_refreshed_again(zoho, zoho_client):
-    zoho.add_fault(path="/crm/v2/org", kind="error", status=401, times=2)
+    zoho.add_fault(path="/crm/v8/org", kind="error", status=401, times=2)
 
     with pytest.raises(ZohoAuthError):
         zoho_client.org()
 
-    assert zoho.stats()["calls"] == {TOKEN_CALL: 1, "GET /crm/v2/org": 2}
+    assert zoho.stats()["calls"] == {TOKEN_CALL: 1, "GET /crm/v8/org": 2}
 
 
 def test_helper_threads_hand_refreshes_to_the_calling_thread(zoho, connection):

@@ -56,9 +56,9 @@ def test_successful_configuration_costs_five_api_calls(owner_client, zoho, works
     stats = zoho.stats()
     assert stats["calls"] == {
         "POST /oauth/v2/token": 1,  # code exchange
-        "GET /crm/v2/org": 1,
-        "GET /crm/v2/settings/fields": 2,  # Leads and Contacts
-        "GET /crm/v2/Leads": 1,  # one record: the records scope is there
+        "GET /crm/v8/org": 1,
+        "GET /crm/v8/settings/fields": 2,  # Leads and Contacts
+        "GET /crm/v8/Leads": 1,  # one record: the records scope is there
     }
     assert stats["credits_used"] == 4  # the accounts server charges no credits
 
@@ -352,9 +352,9 @@ def test_test_connection_rechecks_token_org_scopes_and_fields(owner_client, conn
     page = response.content.decode()
     assert "Connection OK:" in page and "Leads can be read" in page
     assert zoho.stats()["calls"] == {
-        "GET /crm/v2/org": 1,
-        "GET /crm/v2/settings/fields": 2,
-        "GET /crm/v2/Leads": 1,
+        "GET /crm/v8/org": 1,
+        "GET /crm/v8/settings/fields": 2,
+        "GET /crm/v8/Leads": 1,
     }
     connection.refresh_from_db()
     assert connection.last_checked_at is not None and connection.status == "connected"

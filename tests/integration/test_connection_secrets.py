@@ -77,7 +77,7 @@ def test_no_secret_reaches_a_log_line(zoho, workspace, caplog, settings):
         connection_update(workspace=workspace, data=bad)
     connection = connection_update(workspace=workspace, data=data)
     client = client_for(connection, sleep=lambda s: None)
-    zoho.add_fault(path="/crm/v2/org", kind="error", status=500)
+    zoho.add_fault(path="/crm/v8/org", kind="error", status=500)
     zoho.advance_clock(3700)  # the access token dies: a refresh is logged too
     client.org()
     client.upsert("Leads", [{"Email": "no-name@example.test"}])
@@ -94,7 +94,7 @@ def test_zoho_echoing_a_token_never_reaches_an_error_message(zoho, connection):
     client = client_for(connection)
     token = connection.access_token
     body = {"code": "INVALID_DATA", "message": f"bad header {token}", "status": "error"}
-    zoho.add_fault(path="/crm/v2/org", kind="error", status=400, body=body)
+    zoho.add_fault(path="/crm/v8/org", kind="error", status=400, body=body)
 
     with pytest.raises(ZohoRequestError) as caught:
         client.org()
@@ -151,7 +151,7 @@ def test_admin_test_action_checks_the_connection(connection, django_user_model, 
     )
 
     assert "Acme: OK" in response.content.decode()
-    assert zoho.stats()["calls"]["GET /crm/v2/org"] == 1
+    assert zoho.stats()["calls"]["GET /crm/v8/org"] == 1
 
 
 def test_no_secret_reaches_a_sync_history_row(zoho, connection):
@@ -160,7 +160,7 @@ def test_no_secret_reaches_a_sync_history_row(zoho, connection):
 
     plain = secrets_of(connection)
     body = {"code": "INVALID_DATA", "message": f"echo {connection.access_token}"}
-    zoho.add_fault(path="/crm/v2/Leads", kind="error", status=400, body=body)
+    zoho.add_fault(path="/crm/v8/Leads", kind="error", status=400, body=body)
 
     run = sync_run(workspace_id=connection.workspace_id, trigger=SyncRun.Trigger.MANUAL)
 

@@ -9,14 +9,14 @@ EU, UK = DATA_CENTERS["eu"], DATA_CENTERS["uk"]
 
 def test_the_uk_data_center_has_its_own_hosts():
     assert (UK.accounts_url, UK.api_url) == ("https://accounts.zoho.uk", "https://www.zohoapis.uk")
-    assert crm_base("https://www.zohoapis.uk/crm/v2/", UK) == "https://www.zohoapis.uk/crm/v2/"
+    assert crm_base("https://www.zohoapis.uk/crm/v2/", UK) == "https://www.zohoapis.uk/crm/v8/"
 
 
 @pytest.mark.parametrize("kind", ["sandbox", "developer"])
 def test_zohos_own_sandbox_and_developer_orgs_are_accepted_with_their_host(kind):
     host = f"https://{kind}.zohoapis.eu"
-    assert api_base(host, EU) == f"{host}/crm/v2/"
-    assert crm_base(f"{host}/crm/v2", EU) == f"{host}/crm/v2/"
+    assert api_base(host, EU) == f"{host}/crm/v8/"
+    assert crm_base(f"{host}/crm/v2", EU) == f"{host}/crm/v8/"
 
 
 @pytest.mark.parametrize(
@@ -32,4 +32,4 @@ def test_other_hosts_are_still_refused(origin):
     with pytest.raises(UnsafeZohoUrl):
         api_base(origin, EU)
     with pytest.raises(UnsafeZohoUrl):
-        crm_base(origin + "/crm/v2/", EU)
+        crm_base(origin + "/crm/v8/", EU)

@@ -6,7 +6,7 @@ from zoho_sandbox.testing import SandboxHandle
 
 
 def fetch_fields(sandbox: SandboxHandle, module: str) -> list[dict]:
-    """What `GET /crm/v2/settings/fields?module=` answers, as the integration reads it."""
+    """What `GET /crm/v8/settings/fields?module=` answers, as the integration reads it."""
     token = sandbox.connect()["access_token"]
     reply = requests.get(
         f"{sandbox.base_url}/crm/v2/settings/fields",

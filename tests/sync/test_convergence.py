@@ -34,7 +34,7 @@ def _apply(step, workspace, zoho):
             zoho.advance_clock(5)
             zoho.update_record("Leads", lead["id"], {"Company": value})
     elif kind == "fault":
-        zoho.add_fault(path="/crm/v2/", method="*", times=value, kind="error", status=target)
+        zoho.add_fault(path="/crm/v8/", method="*", times=value, kind="error", status=target)
     else:
         sync(workspace)
 

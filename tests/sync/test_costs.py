@@ -93,7 +93,7 @@ def test_a_listing_past_zohos_reach_continues_from_the_newest_record(connected, 
 
     assert run.status == SyncRun.Status.SUCCESS, run.error
     assert Contact.objects.for_workspace(workspace).count() == 3000
-    reads = zoho.stats()["calls"]["GET /crm/v2/Leads"]
+    reads = zoho.stats()["calls"]["GET /crm/v8/Leads"]
     assert reads <= math.ceil(3000 / 200) + 1 + 5  # + the refused page + the re-read seconds
 
 
@@ -124,4 +124,4 @@ def test_linked_and_new_leads_are_sent_in_separate_batches_of_100(connected, zoh
 
     calls = zoho.stats()["calls"]
     assert (run.updated_zoho, run.created_zoho) == (100, 100)
-    assert (calls.get("PUT /crm/v2/Leads"), calls.get("POST /crm/v2/Leads/upsert")) == (1, 1)
+    assert (calls.get("PUT /crm/v8/Leads"), calls.get("POST /crm/v8/Leads/upsert")) == (1, 1)

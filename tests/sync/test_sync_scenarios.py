@@ -270,7 +270,7 @@ def test_running_out_of_credits_stops_the_run_cleanly(connected, zoho, workspace
 
 def test_an_access_token_expiring_mid_run_is_refreshed(connected, zoho, workspace):
     add_contacts(workspace, *[{"email": f"p{i}@plezi.test", "last_name": "P"} for i in range(150)])
-    zoho.add_fault(path="/crm/v2/Leads/upsert", method="POST", times=1, kind="expire_token")
+    zoho.add_fault(path="/crm/v8/Leads/upsert", method="POST", times=1, kind="expire_token")
 
     run = sync(workspace)
 
@@ -280,8 +280,8 @@ def test_an_access_token_expiring_mid_run_is_refreshed(connected, zoho, workspac
 def test_429_and_500_storms_are_survived(connected, zoho, workspace):
     zoho.create_records("Leads", [lead(f"z{i}@zoho.test") for i in range(30)])
     add_contacts(workspace, *[{"email": f"p{i}@plezi.test", "last_name": "P"} for i in range(30)])
-    zoho.add_fault(path="/crm/v2/", method="*", times=2, kind="error", status=429)
-    zoho.add_fault(path="/crm/v2/", method="*", times=2, kind="error", status=500)
+    zoho.add_fault(path="/crm/v8/", method="*", times=2, kind="error", status=429)
+    zoho.add_fault(path="/crm/v8/", method="*", times=2, kind="error", status=500)
 
     run = sync(workspace)
 

@@ -10,8 +10,12 @@ from tests.zoho_sandbox.crm_client import crm_for, zoho_error
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 
+FIELDS = "Email,Last_Name"
+
+
 def _walk(crm, module="Leads", **params) -> list[dict]:
-    """Every record, pages then page tokens, as a client must do past 2,000."""
+    """Every record, pages then page tokens, as a client must do past 2,000 (v8)."""
+    crm, params = crm.v8(), {"fields": FIELDS, **params}
     seen, reply = [], crm.get(module, params={**params, "per_page": 200})
     while reply.status_code == 200:
         body = reply.json()
@@ -35,7 +39,9 @@ def test_records_come_in_zoho_shape(sandbox, crm):
     assert reply.status_code == 200
     assert reply.headers["Content-Type"] == "application/json"
     body = reply.json()
-    assert body["info"] == {
+    assert body["info"] == {"per_page": 200, "count": 1, "page": 1, "more_records": False}
+    v8 = crm.v8().get("Leads", params={"fields": FIELDS}).json()
+    assert v8["info"] == {
         "per_page": 200, "count": 1, "page": 1, "more_records": False, "sort_by": "id",
         "sort_order": "desc", "next_page_token": None, "previous_page_token": None,
         "page_token_expiry": None,
@@ -102,6 +108,8 @@ def test_page_token_walk_returns_every_record_once(sandbox, crm):
 
 def test_page_token_rules(sandbox, crm):
     sandbox.seed("Leads", 300)
+    crm = crm.v8()
+    crm.http.params = {"fields": FIELDS}
     token = crm.get("Leads").json()["info"]["next_page_token"]
     both = crm.get("Leads", params={"page": 2, "page_token": token})
     assert both.json()["code"] == "AMBIGUITY_DURING_PROCESSING"
@@ -112,15 +120,33 @@ def test_page_token_rules(sandbox, crm):
     assert page_two["info"]["page"] == 2 and page_two["info"]["count"] == 100
     assert page_two["info"]["previous_page_token"]
     sandbox.advance_clock(86_401)
-    expired = crm_for(sandbox).get("Leads", params={"page_token": token})
+    expired = crm_for(sandbox).v8().get("Leads", params={"page_token": token, "fields": FIELDS})
     assert (expired.status_code, expired.json()["code"]) == (400, "EXPIRED_VALUE")
 
 
-def test_page_cap_switch_off_behaves_like_old_v2(sandbox, crm):
-    sandbox.set_limits(page_token_cap=False)
+def test_v2_reaches_2000_records_and_has_no_page_token(sandbox, crm):
     sandbox.seed("Leads", 2201)
-    body = crm.get("Leads", params={"page": 12}).json()
-    assert body["info"] == {"per_page": 200, "count": 1, "page": 12, "more_records": False}
+    body = crm.get("Leads", params={"page": 10}).json()
+    assert body["info"] == {"per_page": 200, "count": 200, "page": 10, "more_records": True}
+    assert crm.get("Leads", params={"page": 11}).json()["code"] == (
+        "DISCRETE_PAGINATION_LIMIT_EXCEEDED"
+    )
+    refused = crm.get("Leads", params={"page_token": "anything"}).json()
+    assert (refused["code"], refused["details"]) == ("INVALID_DATA", {"param_name": "page_token"})
+
+
+def test_v8_listings_need_at_most_50_fields(sandbox, crm):
+    [lead_id] = sandbox.create_records("Leads", [{"Last_Name": "Fields"}])
+    v8 = crm.v8()
+    for params in ({}, {"ids": lead_id}):
+        missing = v8.get("Leads", params=params).json()
+        assert (missing["code"], missing["details"]) == (
+            "REQUIRED_PARAM_MISSING", {"param_name": "fields"})  # fmt: skip
+    many = v8.get("Leads", params={"fields": ",".join(f"F{n}" for n in range(51))}).json()
+    assert (many["code"], many["details"]["limit"]) == ("LIMIT_EXCEEDED", 50)
+    [record] = v8.get("Leads", params={"ids": lead_id, "fields": "Last_Name"}).json()["data"]
+    assert record == {"id": lead_id, "Last_Name": "Fields"}
+    assert v8.get(f"Leads/{lead_id}").json()["data"][0]["$converted"] is False
 
 
 def test_converted_leads_are_hidden_by_default(sandbox, crm):
