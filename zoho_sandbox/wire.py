@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 JSON_TYPE = "application/json"
 V2_PREFIX, V8_PREFIX = "/crm/v2/", "/crm/v8/"
+_UNPARSED = object()
 
 
 @dataclass
@@ -18,6 +19,10 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]  # lower-cased names
     body: bytes = b""
+    _parsed: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._parsed = _UNPARSED
 
     @classmethod
     def build(cls, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Request:
@@ -34,10 +39,12 @@ class Request:
         return self.path.startswith(V2_PREFIX)
 
     def json(self) -> Any:
-        """The body as JSON; ``None`` when empty; raises ``ValueError`` when malformed."""
-        if not self.body.strip():
-            return None
-        return json.loads(self.body)
+        """The body as JSON; ``None`` when empty; raises ``ValueError`` when malformed.
+
+        Parsed once: the credit count, the batch checks and the handler all read it."""
+        if self._parsed is _UNPARSED:
+            self._parsed = json.loads(self.body) if self.body.strip() else None
+        return self._parsed
 
     def form(self) -> dict[str, str]:
         """Query string merged with a form-encoded body (Zoho accepts either for OAuth)."""
