@@ -36,6 +36,12 @@ MODULES_SCOPE_MISSING = (
     f"{oauth.SCOPES} (both, comma-separated) and paste it."
 )
 
+ORG_NOT_CHECKED = (
+    "Not checked: the code's scopes do not let Plezi read the org, so Plezi cannot tell "
+    "whether the code belongs to this org. To have it checked, generate a new code with "
+    f"the scopes {oauth.SCOPES},ZohoCRM.org.READ and paste it in the configuration."
+)
+
 
 class ConnectionProblem(Exception):
     """A configuration that cannot be saved: `message` says what to do, `field` where."""

@@ -1,7 +1,7 @@
 """The developer console at ``/``: plain HTML forms, no JavaScript.
 
 It walks a newcomer through the seed's steps: create a self client (client id and
-secret), generate a code with scopes and a duration (default 10 minutes), and read the org
+secret), generate a code with scopes and a duration (default 3 minutes, as Zoho's), and read the org
 and CRM URL to paste into Plezi.
 """
 
@@ -60,7 +60,7 @@ def _code_section(org: Org) -> str:
         return "<h2>2. Generate a code</h2><p>Create a self client first.</p>"
     options = "".join(f"<option value='{escape(c)}'>{escape(c)}</option>" for c in org.clients)
     durations = "".join(
-        f"<option value='{m}'{' selected' if m == 10 else ''}>{m} minutes</option>"
+        f"<option value='{m}'{' selected' if m == oauth.CODE_MINUTES else ''}>{m} minutes</option>"
         for m in DURATIONS
     )
     return (
@@ -90,7 +90,7 @@ def create_client(org: Org, request: Request) -> Reply:
 def create_code(org: Org, request: Request) -> Reply:
     form = request.form()
     try:
-        minutes = float(form.get("minutes") or 10)
+        minutes = float(form.get("minutes") or oauth.CODE_MINUTES)
         code = oauth.create_code(org, form.get("client_id", ""), form.get("scope") or "", minutes)
     except oauth.UnknownClient:
         return home(org, "<div class='box'>Unknown client.</div>")

@@ -61,7 +61,10 @@ def create_code(org: Org, request: Request) -> Reply:
     scope = body.get("scope", "ZohoCRM.settings.fields.all,ZohoCRM.modules.all")
     try:
         code = oauth.create_code(
-            org, body.get("client_id", ""), scope, float(body.get("expires_in_minutes", 10))
+            org,
+            body.get("client_id", ""),
+            scope,
+            float(body.get("expires_in_minutes", oauth.CODE_MINUTES)),
         )
     except oauth.UnknownClient:
         raise ControlError(404, "unknown client_id") from None

@@ -254,15 +254,15 @@ def _authenticate(org: Org, request: Request) -> AccessToken | Reply:
 
 def _scope_ok(org: Org, scopes: frozenset[str], need: tuple, module: str | None) -> bool:
     kind, *rest = need
-    strict_org = org.settings["strict_org_scope"]
+    strict_org = not org.settings["lenient_org_scope"]
     if kind == "records":
         return all(scope_rules.allows_records(scopes, module or "leads", op) for op in rest)
     if kind == "search":
-        strict = org.settings["strict_search_scope"]
+        strict = not org.settings["lenient_search_scope"]
         return scope_rules.allows_search(scopes, module, strict=strict)
     if kind == "settings":
         # Field metadata always needs a settings scope covering fields; module metadata
-        # accepts any ZohoCRM.settings scope unless strict_org_scope (see README).
+        # accepts any ZohoCRM.settings scope only with lenient_org_scope (see README).
         strict = rest[0] == "fields" or strict_org
         return scope_rules.allows_settings(scopes, rest[0], strict=strict)
     return scope_rules.allows_named(scopes, rest[0], strict=strict_org)

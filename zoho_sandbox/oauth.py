@@ -21,6 +21,7 @@ THROTTLE_BODY = {
 CODE_WINDOW = 600  # Zoho: at most 10 codes per client per 10 minutes (token-validity docs)
 TOKEN_WINDOW = 60
 MINT_WINDOW = 600  # Kaizen #43: access tokens a refresh token per 10 minutes
+CODE_MINUTES = 3  # a grant code's default lifetime (§10); self clients may choose longer
 
 
 class Throttled(Exception):
@@ -102,6 +103,7 @@ def _exchange_code(org: Org, client: Client, code_text: str) -> Reply:
         return json_reply(200, {"error": "invalid_code"})
     refresh = RefreshToken(_token(), client.client_id, code.scopes)
     org.refresh_tokens[refresh.token] = refresh
+    _retire_oldest_refresh_tokens(org, client)
     access = _mint_access(org, refresh)
     return json_reply(
         200, {"access_token": access.token, "refresh_token": refresh.token, **_token_tail(org)}
@@ -121,7 +123,7 @@ def _refresh(org: Org, client: Client, token_text: str) -> Reply:
 
 
 def _token_tail(org: Org) -> dict:
-    # api_domain is the sandbox itself: the CRM is at {api_domain}/crm/v2/.
+    # api_domain is the sandbox itself: the CRM is at {api_domain}/crm/v8/ (and /crm/v2/).
     return {
         "api_domain": org.base_url,
         "token_type": "Bearer",
@@ -142,16 +144,29 @@ def _mint_access(org: Org, refresh: RefreshToken) -> AccessToken:
     return access
 
 
+def _retire_oldest_refresh_tokens(org: Org, client: Client) -> None:
+    # §10: at most 20 active refresh tokens a user and client; the 21st deletes the oldest
+    # (dicts keep insertion order, so the first ones are the oldest).
+    active = [r for r in org.refresh_tokens.values() if r.client_id == client.client_id]
+    active = [r for r in active if not r.revoked]
+    for refresh in active[: max(0, len(active) - org.settings["max_refresh_tokens_per_client"])]:
+        _revoke_refresh(org, refresh)
+
+
+def _revoke_refresh(org: Org, refresh: RefreshToken) -> None:
+    refresh.revoked = True
+    for access in refresh.access_tokens:
+        org.access_tokens.pop(access, None)
+    refresh.access_tokens.clear()
+
+
 def handle_revoke(org: Org, request: Request) -> Reply:
     """Revoking a refresh token kills every access token minted from it (revoke-tokens docs)."""
     token = request.form().get("token", "")
     with org.lock:
         refresh = org.refresh_tokens.get(token)
         if refresh is not None:
-            refresh.revoked = True
-            for access in refresh.access_tokens:
-                org.access_tokens.pop(access, None)
-            refresh.access_tokens.clear()
+            _revoke_refresh(org, refresh)
         else:
             org.access_tokens.pop(token, None)
     return json_reply(200, {"status": "success"})

@@ -29,15 +29,20 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "latency_ms": 0,
     "page_token_max_records": 100_000,
     "page_token_ttl_seconds": 86_400,
-    "reject_unknown_picklist": True,
+    # §10: Zoho stores a value missing from a picklist (as an unused option).
+    "reject_unknown_picklist": False,
     "reject_unknown_fields": False,
     "legacy_status": False,
-    "strict_org_scope": False,
-    "strict_search_scope": False,
+    # Kindnesses, off: /org, /users and /settings/modules with any ZohoCRM scope; search
+    # without ZohoSearch.securesearch.READ.
+    "lenient_org_scope": False,
+    "lenient_search_scope": False,
     "accept_bearer": False,
     "time_zone_offset_minutes": 0,
     "access_token_ttl_seconds": 3600,
     "max_active_access_tokens": 15,
+    # v8 token-validity docs: the 21st refresh token of a user and client deletes the oldest.
+    "max_refresh_tokens_per_client": 20,
     "codes_per_client_per_10_minutes": 10,
     "token_requests_per_client_per_minute": 100,
     # Kaizen #43: at most 10 access tokens a refresh token per 10 minutes; the refusal

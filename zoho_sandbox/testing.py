@@ -43,7 +43,7 @@ class SandboxHandle:
         body = self._call("POST", "clients", {})
         return body["client_id"], body["client_secret"]
 
-    def create_code(self, client_id: str, scope: str = DEFAULT_SCOPE, minutes: float = 10) -> str:
+    def create_code(self, client_id: str, scope: str = DEFAULT_SCOPE, minutes: float = 3) -> str:
         body = {"client_id": client_id, "scope": scope, "expires_in_minutes": minutes}
         return self._call("POST", "codes", body)["code"]
 

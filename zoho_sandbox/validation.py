@@ -32,7 +32,7 @@ class Invalid(Exception):
 class Rules:
     """The switches that change validation (see README, "Behaviour choices")."""
 
-    reject_unknown_picklist: bool = True
+    reject_unknown_picklist: bool = False
     reject_unknown_fields: bool = False
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from accounts.models import Workspace
-from integration.checks import field_named, is_single_line
+from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
 from integration.models import ZohoConnection
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from mapping.models import Module, ZohoFieldSet
@@ -48,6 +48,11 @@ class ConnectionState:
     @property
     def connected(self) -> bool:
         return bool(self.connection and self.connection.refresh_token)
+
+    @property
+    def org_not_checked(self) -> str:
+        """Why the org is unverified and how to have it checked; empty once verified."""
+        return "" if not self.connection or self.connection.org_verified else ORG_NOT_CHECKED
 
     @property
     def missing_required(self) -> list[LeadField]:

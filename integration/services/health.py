@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from integration.checks import (
+    ORG_NOT_CHECKED,
     ConnectionProblem,
     filter_fields,
     is_single_line,
@@ -87,7 +88,7 @@ def _check_org(connection: ZohoConnection, client: ZohoClient, health: Health) -
         org = client.org()
     except ZohoScopeError:
         health.checks.append(Check("Token", True, "Zoho accepted the connection's token."))
-        health.checks.append(Check("Org", True, "Not verified: the code's scopes exclude it."))
+        health.checks.append(Check("Org", True, ORG_NOT_CHECKED))
         return None
     health.checks.append(Check("Token", True, "Zoho accepted the connection's token."))
     actual = other_org(org, connection.org)

@@ -14,7 +14,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, nullcontext, suppress
 from dataclasses import dataclass, field
@@ -25,7 +25,6 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from integration.zoho import criteria as criteria_lang
 from integration.zoho import oauth
 from integration.zoho.errors import (
     ZohoAuthError,
@@ -53,7 +52,6 @@ WRITE_BATCH = 100  # Zoho's maximum records per write call
 RECORDS_PER_CREDIT = 10  # writes cost 1 credit per 10 records (zoho-crm-api.md §10)
 IDS_PER_CALL = 100
 MAX_FIELDS = 50  # v8: fields a listing may name
-SEARCH_REACH = 2000  # Zoho serves at most 2,000 search results (LIMIT_REACHED beyond)
 
 
 @dataclass
@@ -132,10 +130,6 @@ class ZohoClient:
         body = self.request("GET", "org").body or {}
         return _first(body.get("org"), "org")
 
-    def current_user(self) -> dict:
-        body = self.request("GET", "users", params={"type": "CurrentUser"}).body or {}
-        return _first(body.get("users"), "users")
-
     def fields(self, module: str) -> list[dict]:
         """The field metadata of `module` (`GET settings/fields`), as Zoho returns it."""
         body = self.request("GET", "settings/fields", params={"module": module}).body
@@ -189,28 +183,6 @@ class ZohoClient:
         body = self.request("GET", f"{module}/{record_id}").body
         data = body.get("data") if isinstance(body, dict) else None
         return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
-
-    def search(
-        self,
-        module: str,
-        *,
-        criteria: str | Mapping[str, str] | None = None,
-        email: str | None = None,
-        fields: Iterable[str] | None = None,
-        converted: str | None = None,
-    ) -> list[dict]:
-        """Records matching `criteria` (a criteria string, or {api_name: value} all equal,
-        escaped for you) or `email` (any email field). Zoho reaches 2,000 results at most."""
-        if (criteria is None) == (email is None):
-            raise ValueError("Search with exactly one of criteria or email.")
-        if isinstance(criteria, Mapping):
-            criteria = criteria_lang.all_equal(criteria)
-        params: dict[str, Any] = {"criteria": criteria} if criteria else {"email": email}
-        if fields:
-            params["fields"] = ",".join(fields)
-        if converted:
-            params["converted"] = converted
-        return self._collect(f"{module}/search", params, limit=SEARCH_REACH)
 
     def deleted_records(self, module: str, *, since: datetime | None = None) -> list[dict]:
         """Records deleted in Zoho (recycle bin and permanent), newest first."""

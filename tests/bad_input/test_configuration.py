@@ -14,7 +14,7 @@ from integration.models import ZohoConnection
 from integration.zoho import domains
 from integration.zoho.domains import DataCenter
 from tests.bad_input.conftest import snapshot
-from tests.integration.conftest import form_data
+from tests.integration.conftest import ORG_READ, form_data
 from zoho_sandbox.server import start_in_thread
 
 URL = reverse("integration:connection", args=["acme"])
@@ -188,7 +188,7 @@ ZOHO_CASES = [
         id="wrong-secret",
     ),
     pytest.param(
-        lambda zoho: form_data(zoho, org="org5444456755445"),
+        lambda zoho: form_data(zoho, org="org5444456755445", scope=ORG_READ),
         "not org5444456755445. Either correct the Zoho Org",
         id="org-mismatch",
     ),
@@ -342,7 +342,7 @@ def test_an_unexpected_zoho_reply_is_explained_and_nothing_is_saved(
 # ---- bad input over a saved connection: the saved one stays as it was ----------------------
 @pytest.fixture
 def saved(admin, zoho, workspace) -> dict:
-    data = form_data(zoho)
+    data = form_data(zoho, scope=ORG_READ)
     assert admin.post(URL, data).status_code == 302
     return data
 

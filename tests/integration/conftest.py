@@ -5,6 +5,7 @@ import pytest
 from integration.clients import client_for
 from integration.models import ZohoConnection
 from integration.services import connection_update
+from zoho_sandbox.testing import DEFAULT_SCOPE
 
 
 @pytest.fixture
@@ -12,6 +13,10 @@ def zoho(sandbox, settings):
     """The sandbox, named by ZOHO_SANDBOX_URL so the `sandbox` domain exists."""
     settings.ZOHO_SANDBOX_URL = sandbox.base_url
     return sandbox
+
+
+# The seed's two scopes plus ZohoCRM.org.READ, which lets the product check the org.
+ORG_READ = DEFAULT_SCOPE + ",ZohoCRM.org.READ"
 
 
 def form_data(sandbox, *, scope=None, minutes=10, **overrides) -> dict:
@@ -39,7 +44,8 @@ def form_data(sandbox, *, scope=None, minutes=10, **overrides) -> dict:
 @pytest.fixture
 def connection(zoho, workspace) -> ZohoConnection:
     """Workspace acme connected to the sandbox through the real service."""
-    saved = connection_update(workspace=workspace, data=form_data(zoho), actor=None)
+    data = form_data(zoho, scope=ORG_READ)
+    saved = connection_update(workspace=workspace, data=data, actor=None)
     zoho.reset_stats()
     return saved
 

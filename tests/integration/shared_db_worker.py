@@ -29,7 +29,7 @@ def connect(expired: str = "no", cap: str = "10") -> dict:
     from accounts.services import workspace_create
     from integration.models import ZohoConnection
     from integration.services import connection_update
-    from zoho_sandbox.testing import SandboxHandle
+    from zoho_sandbox.testing import DEFAULT_SCOPE, SandboxHandle
 
     sandbox = SandboxHandle(os.environ["ZOHO_SANDBOX_URL"])
     client_id, client_secret = sandbox.create_client()
@@ -38,7 +38,7 @@ def connect(expired: str = "no", cap: str = "10") -> dict:
         "client_id": client_id,
         "client_secret": client_secret,
         "org": sandbox.org()["domain_name"],
-        "code": sandbox.create_code(client_id),
+        "code": sandbox.create_code(client_id, DEFAULT_SCOPE + ",ZohoCRM.org.READ"),  # org() below
         "domain": "sandbox",
     }
     connection = connection_update(workspace=workspace, data=data)

@@ -7,7 +7,7 @@ import requests
 from django.core.management import CommandError, call_command
 
 from integration.models import ZohoConnection
-from tests.integration.conftest import form_data
+from tests.integration.conftest import ORG_READ, form_data
 
 
 def connect_args(data: dict) -> list[str]:
@@ -20,7 +20,7 @@ def connect_args(data: dict) -> list[str]:
 def test_zoho_connect_connects_with_the_same_checks(zoho, workspace, capsys):
     zoho.add_field("Leads", "plezi_url")
 
-    call_command("zoho_connect", *connect_args(form_data(zoho)))
+    call_command("zoho_connect", *connect_args(form_data(zoho, scope=ORG_READ)))
 
     out = capsys.readouterr().out
     connection = ZohoConnection.objects.get(workspace=workspace)

@@ -9,7 +9,7 @@ from integration.models import ZohoConnection
 from integration.zoho import domains
 from integration.zoho.domains import DataCenter
 from mapping.models import ZohoFieldSet
-from tests.integration.conftest import form_data
+from tests.integration.conftest import ORG_READ, form_data
 from zoho_sandbox.server import start_in_thread
 
 EXPIRED = (
@@ -29,7 +29,7 @@ def post_config(client, data: dict):
 
 def test_admin_connects_and_sees_the_state_with_missing_field_advice(owner_client, zoho, workspace):
     zoho.add_field("Leads", "score")
-    response = post_config(owner_client, form_data(zoho))
+    response = post_config(owner_client, form_data(zoho, scope=ORG_READ))
 
     assert response.redirect_chain == [(url("connection"), 302)]
     connection = ZohoConnection.objects.get(workspace=workspace)
@@ -56,11 +56,11 @@ def test_successful_configuration_costs_five_api_calls(owner_client, zoho, works
     stats = zoho.stats()
     assert stats["calls"] == {
         "POST /oauth/v2/token": 1,  # code exchange
-        "GET /crm/v8/org": 1,
+        "GET /crm/v8/org": 1,  # refused: the seed's two scopes exclude it
         "GET /crm/v8/settings/fields": 2,  # Leads and Contacts
         "GET /crm/v8/Leads": 1,  # one record: the records scope is there
     }
-    assert stats["credits_used"] == 4  # the accounts server charges no credits
+    assert stats["credits_used"] == 3  # neither the accounts server nor a refusal costs any
 
 
 def test_configuration_stores_fields_and_announces_the_change(owner_client, zoho, workspace):
@@ -73,7 +73,7 @@ def test_configuration_stores_fields_and_announces_the_change(owner_client, zoho
 
 
 def test_member_sees_state_read_only(member_client, owner_client, zoho):
-    post_config(owner_client, form_data(zoho))
+    post_config(owner_client, form_data(zoho, scope=ORG_READ))
 
     page = member_client.get(url("connection")).content.decode()
 
@@ -183,19 +183,34 @@ def test_missing_settings_scope_gets_its_own_message(owner_client, zoho, workspa
 
 def test_org_mismatch_is_explained(owner_client, zoho, workspace):
     actual = zoho.org()["domain_name"]
-    response = post_config(owner_client, form_data(zoho, org="org5444456755445"))
+    response = post_config(owner_client, form_data(zoho, scope=ORG_READ, org="org5444456755445"))
 
     assert_refused(response, f"This code belongs to the Zoho org {actual}", workspace)
     assert "not org5444456755445" in response.content.decode()
 
 
-def test_org_that_cannot_be_read_is_saved_unverified(owner_client, zoho, workspace):
-    zoho.set_limits(strict_org_scope=True)  # the seed's scopes do not cover GET /org
-
-    post_config(owner_client, form_data(zoho))
+def test_org_that_cannot_be_read_is_saved_unverified_and_the_page_says_how_to_check_it(
+    owner_client, zoho, workspace
+):
+    # The seed's two scopes do not cover GET /org, so another org's code gets in unchecked.
+    response = post_config(owner_client, form_data(zoho, org="org5444456755445"))
 
     connection = ZohoConnection.objects.get(workspace=workspace)
     assert connection.status == "connected" and not connection.org_verified
+    page = response.content.decode()
+    assert "Not checked: the code&#x27;s scopes do not let Plezi read the org" in page
+    assert "ZohoCRM.modules.all,ZohoCRM.org.READ and paste it" in page
+    tested = owner_client.post(url("test_connection"), follow=True).content.decode()
+    assert "Not checked: the code&#x27;s scopes" in tested
+
+
+def test_a_code_with_the_org_scope_verifies_the_org_and_says_nothing_more(
+    owner_client, zoho, workspace
+):
+    page = post_config(owner_client, form_data(zoho, scope=ORG_READ)).content.decode()
+
+    assert ZohoConnection.objects.get(workspace=workspace).org_verified
+    assert "Not checked" not in page
 
 
 def test_missing_filter_field_is_refused(owner_client, zoho, workspace):

@@ -16,7 +16,7 @@ from integration.models import ZohoConnection
 from integration.services import ConnectionProblem, connection_update
 from integration.zoho.errors import ZohoError, ZohoRequestError
 from integration.zoho.tokens import Credentials, TokenGrant
-from tests.integration.conftest import form_data
+from tests.integration.conftest import ORG_READ, form_data
 
 SECRETS = ("client_secret", "refresh_token", "access_token")
 
@@ -71,7 +71,7 @@ def test_a_removed_key_is_a_clear_error_without_the_secret(connection, settings)
 
 def test_no_secret_reaches_a_log_line(zoho, workspace, caplog, settings):
     caplog.set_level(logging.DEBUG)  # urllib3 and requests included
-    data = form_data(zoho)
+    data = form_data(zoho, scope=ORG_READ)
     bad = form_data(zoho, client_secret="f" * 42)
     with pytest.raises(ConnectionProblem):
         connection_update(workspace=workspace, data=bad)

@@ -40,6 +40,12 @@ class Crm:
         return Crm(self.url.replace("/crm/v2/", "/crm/v8/"), self.http, self.tokens)
 
 
+EVERY_SCOPE = (
+    "ZohoCRM.modules.all,ZohoCRM.settings.all,ZohoCRM.org.READ,ZohoCRM.users.READ,"
+    "ZohoSearch.securesearch.READ"
+)
+
+
 def crm_for(sandbox: SandboxHandle, scope: str | None = None) -> Crm:
     """A new client, code and token exchange, then a session carrying the access token."""
     return crm_with(sandbox.connect(scope) if scope else sandbox.connect())

@@ -60,27 +60,27 @@ def test_module_and_operation_scopes_are_honoured(sandbox):
     assert writer.get("Contacts").status_code == 401
 
 
-def test_org_and_users_accept_any_crm_scope_unless_strict(sandbox):
+def test_org_and_users_need_their_own_scopes_unless_lenient(sandbox):
     crm = crm_for(sandbox)  # the seed's scopes: settings.fields.all, modules.all
-    assert crm.get("org").status_code == 200
-    assert crm.get("users", params={"type": "CurrentUser"}).status_code == 200
-    sandbox.set_limits(strict_org_scope=True)
     assert crm.get("org").json()["code"] == "OAUTH_SCOPE_MISMATCH"
     assert crm.get("users", params={"type": "CurrentUser"}).status_code == 401
     assert crm.get("settings/modules").status_code == 401
-    strict = crm_for(sandbox, "ZohoCRM.org.READ,ZohoCRM.users.READ,ZohoCRM.settings.modules.READ")
-    assert strict.get("org").status_code == 200
-    assert strict.get("users", params={"type": "CurrentUser"}).status_code == 200
-    assert strict.get("settings/modules").status_code == 200
+    granted = crm_for(sandbox, "ZohoCRM.org.READ,ZohoCRM.users.READ,ZohoCRM.settings.modules.READ")
+    assert granted.get("org").status_code == 200
+    assert granted.get("users", params={"type": "CurrentUser"}).status_code == 200
+    assert granted.get("settings/modules").status_code == 200
+    sandbox.set_limits(lenient_org_scope=True)
+    assert crm.get("org").status_code == 200
+    assert crm.get("users", params={"type": "CurrentUser"}).status_code == 200
 
 
-def test_search_needs_the_search_scope_only_when_strict(sandbox):
+def test_search_needs_the_search_scope_unless_lenient(sandbox):
     crm = crm_for(sandbox)
-    assert crm.get("Leads/search", params={"email": "a@b.co"}).status_code == 204
-    sandbox.set_limits(strict_search_scope=True)
     assert crm.get("Leads/search", params={"email": "a@b.co"}).status_code == 401
     scope = "ZohoCRM.modules.all,ZohoSearch.securesearch.READ"
     assert crm_for(sandbox, scope).get("Leads/search", params={"email": "a@b.co"}).ok
+    sandbox.set_limits(lenient_search_scope=True)
+    assert crm.get("Leads/search", params={"email": "a@b.co"}).status_code == 204
 
 
 def test_unknown_module_and_unknown_url(crm):

@@ -66,6 +66,33 @@ def test_expired_code_is_rejected_with_invalid_code(sandbox):
     assert _exchange(sandbox, client_id, secret, code).json() == {"error": "invalid_code"}
 
 
+def test_a_code_lives_three_minutes_by_default(sandbox):
+    client_id, secret = sandbox.create_client()
+    url = f"{sandbox.base_url}/__sandbox__/codes"
+    codes = [requests.post(url, json={"client_id": client_id}, timeout=TIMEOUT).json()["code"]
+             for _ in range(2)]  # fmt: skip
+    sandbox.advance_clock(3 * 60 - 5)
+    assert "access_token" in _exchange(sandbox, client_id, secret, codes[0]).json()
+    sandbox.advance_clock(10)
+    assert _exchange(sandbox, client_id, secret, codes[1]).json() == {"error": "invalid_code"}
+
+
+def test_the_twenty_first_refresh_token_of_a_client_revokes_the_oldest(sandbox):
+    client_id, secret = sandbox.create_client()
+    tokens = []
+    for _ in range(20):
+        sandbox.advance_clock(61)  # ten codes a client per 10 minutes at most
+        tokens.append(_exchange(sandbox, client_id, secret, sandbox.create_code(client_id)).json())
+    first = tokens[0]
+    assert _leads(sandbox, first["access_token"]).status_code == 204  # 20 active: all live
+    sandbox.advance_clock(61)
+    _exchange(sandbox, client_id, secret, sandbox.create_code(client_id))
+    assert _leads(sandbox, first["access_token"]).json()["code"] == "INVALID_TOKEN"
+    oldest = _refresh(sandbox, client_id, secret, first["refresh_token"])
+    assert oldest.json() == {"error": "invalid_code"}
+    assert "access_token" in _refresh(sandbox, client_id, secret, tokens[1]["refresh_token"]).json()
+
+
 def test_code_is_still_valid_just_before_it_expires(sandbox):
     client_id, secret = sandbox.create_client()
     code = sandbox.create_code(client_id, minutes=10)
@@ -166,7 +193,7 @@ def test_unsupported_grant_type(sandbox):
     assert reply.json() == {"error": "unsupported_grant_type"}
 
 
-def test_console_creates_a_self_client_and_a_ten_minute_code(sandbox):
+def test_console_creates_a_self_client_and_a_code_of_the_chosen_duration(sandbox):
     home = requests.get(sandbox.base_url + "/", timeout=TIMEOUT)
     assert home.status_code == 200
     assert home.headers["Content-Type"].startswith("text/html")
@@ -178,7 +205,7 @@ def test_console_creates_a_self_client_and_a_ten_minute_code(sandbox):
     form = {"client_id": client_id, "scope": SCOPE, "minutes": "10"}
     page = requests.post(sandbox.base_url + "/console/codes", data=form, timeout=TIMEOUT)
     assert "valid 10 minutes" in page.text
-    assert "selected>10 minutes" in page.text
+    assert "selected>3 minutes" in page.text  # Zoho's default duration
 
 
 def _client_ids(html: str) -> set[str]:
