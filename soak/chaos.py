@@ -20,7 +20,7 @@ CRM, TOKEN = "^/crm/v8/", "^/oauth/v2/token$"
 FAULTS = [
     {"path": CRM, "kind": "error", "status": 500, "rate": 0.03},
     {"path": CRM, "kind": "error", "status": 503, "rate": 0.02},
-    {"path": CRM, "kind": "error", "status": 429, "rate": 0.02},  # with Retry-After: 1
+    {"path": CRM, "kind": "error", "status": 429, "rate": 0.02},  # no Retry-After, as Zoho
     {"path": CRM, "kind": "expire_token", "rate": 0.004},  # about every 250 calls
     {"path": CRM, "kind": "drop", "rate": 0.01},
     {"path": CRM, "kind": "slow", "delay_ms": 1500, "rate": 0.02},

@@ -36,6 +36,7 @@ class Fault:
     status: int | None
     body: Any
     delay_ms: int
+    retry_after: int | None  # a 429's Retry-After header; Zoho's is not confirmed (§10)
     times: int | None  # None: probabilistic, until cleared
     rate: float | None
     rng: random.Random | None
@@ -67,6 +68,7 @@ def parse_fault(spec: dict) -> Fault:
         spec.get("status"),
         spec.get("body"),
         int(spec.get("delay_ms", 0)),
+        None if spec.get("retry_after") is None else int(spec["retry_after"]),
         None if rate is not None else int(times),
         None if rate is None else float(rate),
         rng,
@@ -133,7 +135,7 @@ def fault_reply(fault: Fault) -> Reply:
 
 def _error_reply(fault: Fault) -> Reply:
     status = fault.status or 500
-    headers = {"Retry-After": "1"} if status == 429 else {}
+    headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
     if isinstance(fault.body, str):
         return Reply(status, fault.body.encode(), {"Content-Type": "text/plain", **headers})
     body = fault.body if fault.body is not None else _default_body(status)

@@ -533,11 +533,16 @@ def new_session(pool_size: int = 25) -> requests.Session:
 
 
 def _backoff(retries: int, error: ZohoError) -> float:
-    """Zoho's Retry-After when it gives one; otherwise exponential with jitter (0.5 s base)."""
+    """Zoho's Retry-After when it gives one; otherwise exponential with jitter.
+
+    A 429 without Retry-After (Zoho seldom sends one) starts at 2 s: the org's slots
+    or credits free up in seconds, not milliseconds, and hammering keeps them busy.
+    """
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         return float(retry_after) + random.uniform(0, 0.25)
-    return random.uniform(0.5, 1.0) * min(30.0, 0.5 * 2**retries)
+    base = 2.0 if isinstance(error, ZohoRateLimited) else 0.5
+    return random.uniform(0.5, 1.0) * min(30.0, base * 2**retries)
 
 
 def _listing(body: Any, key: str = "data") -> tuple[list[dict], dict]:

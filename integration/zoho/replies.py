@@ -149,7 +149,7 @@ def _rate_limited(code: str, message: str, retry_after: str | None) -> ZohoRateL
         f"Zoho is limiting calls for now ({message or code or 'too many requests'}).",
         status=429,
         code=code,
-        retry_after=seconds if seconds is not None else 5,
+        retry_after=seconds,  # Zoho's Retry-After is not confirmed: usually none
     )
 
 

@@ -35,7 +35,7 @@ def org_calls(zoho) -> int:
 
 
 def test_429_waits_as_long_as_retry_after_says(zoho, zoho_client, sleeps):
-    zoho.add_fault(path=ORG, kind="error", status=429)  # the sandbox sends Retry-After: 1
+    zoho.add_fault(path=ORG, kind="error", status=429, retry_after=1)
 
     assert zoho_client.org()["domain_name"]
 
@@ -44,9 +44,18 @@ def test_429_waits_as_long_as_retry_after_says(zoho, zoho_client, sleeps):
     assert org_calls(zoho) == 2
 
 
+def test_429_without_retry_after_backs_off_from_two_seconds_doubling(zoho, zoho_client, sleeps):
+    zoho.add_fault(path=ORG, kind="error", status=429, times=3)  # Zoho seldom says how long
+
+    assert zoho_client.org()["domain_name"]
+
+    assert 1 <= sleeps[0] <= 2 and 2 <= sleeps[1] <= 4 and 4 <= sleeps[2] <= 8
+    assert zoho_client.stats.throttled == 3 and org_calls(zoho) == 4
+
+
 def test_retry_after_beyond_the_time_budget_stops_with_a_typed_error(zoho, connection, sleeps):
     client = client_for(connection, sleep=sleeps.append, max_retry_time=0.5)
-    zoho.add_fault(path=ORG, kind="error", status=429)
+    zoho.add_fault(path=ORG, kind="error", status=429, retry_after=1)
 
     with pytest.raises(ZohoRateLimited) as caught:
         client.org()

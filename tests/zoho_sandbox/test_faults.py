@@ -19,12 +19,14 @@ def test_error_fault_defaults_to_a_zoho_500(sandbox, crm):
     assert crm.get("Leads").status_code == 204  # only the next one
 
 
-def test_error_fault_429_carries_retry_after(sandbox, crm):
+def test_error_fault_429_has_no_retry_after_unless_asked(sandbox, crm):
     sandbox.add_fault(path="Leads", status=429, times=2)
     first, second, third = crm.get("Leads"), crm.get("Leads"), crm.get("Leads")
-    assert (first.status_code, first.headers["Retry-After"]) == (429, "1")
+    assert first.status_code == 429 and "Retry-After" not in first.headers  # §10: unconfirmed
     assert first.json()["code"] == "TOO_MANY_REQUESTS"
     assert (second.status_code, third.status_code) == (429, 204)
+    sandbox.add_fault(path="Leads", status=429, retry_after=7)
+    assert crm.get("Leads").headers["Retry-After"] == "7"
 
 
 def test_error_fault_with_custom_body(sandbox, crm):
