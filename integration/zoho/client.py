@@ -159,24 +159,49 @@ class ZohoClient:
         `modified_since` becomes If-Modified-Since (Zoho answers 304 when nothing
         changed: no pages). `converted` is Zoho's "true" | "false" | "both".
         """
+        listed, *more = _field_chunks(fields)
         params = {"per_page": min(per_page, PAGE_SIZE), "sort_by": "Modified_Time"}
         params["sort_order"] = "asc"
-        params["fields"] = _fields_param(fields)
+        params["fields"] = listed
         if converted:
             params["converted"] = converted
         headers = _since_header(modified_since)
         if prefetch and self._width(2) == 2:
-            return self._prefetched_pages(module, params, headers)
-        return self._pages(module, params, headers)
+            pages = self._prefetched_pages(module, params, headers)
+        else:
+            pages = self._pages(module, params, headers)
+        return self._widened(module, pages, more) if more else pages
 
     def get_records(self, module: str, ids: Iterable[str], *, fields: Iterable[str]) -> list[dict]:
-        """The records with these ids (unknown ids are left out), 100 ids a call."""
-        found: list[dict] = []
-        for chunk in _chunks(list(dict.fromkeys(str(i) for i in ids)), IDS_PER_CALL):
-            params = {"ids": ",".join(chunk), "fields": _fields_param(fields)}
-            body = self.request("GET", module, params=params).body
-            found.extend((body or {}).get("data") or [])
-        return found
+        """The records with these ids (unknown ids are left out), 100 ids a call, and
+        50 fields a call: a record missing from any of the calls is left out."""
+        return self._by_ids(module, [str(i) for i in ids], _field_chunks(fields))
+
+    def _by_ids(self, module: str, ids: list[str], field_chunks: list[str]) -> list[dict]:
+        found: dict[str, dict] = {}
+        for chunk in chunked(list(dict.fromkeys(ids)), IDS_PER_CALL):
+            parts: list[dict[str, dict]] = []
+            for names in field_chunks:
+                params = {"ids": ",".join(chunk), "fields": names}
+                data, _ = _listing(self.request("GET", module, params=params).body)
+                parts.append({r["id"]: r for r in data if isinstance(r, dict) and "id" in r})
+            for record_id in chunk:
+                if all(record_id in part for part in parts):
+                    found[record_id] = {k: v for part in parts for k, v in part[record_id].items()}
+        return list(found.values())
+
+    def _widened(
+        self, module: str, pages: Iterator[list[dict]], more: list[str]
+    ) -> Iterator[list[dict]]:
+        """Pages whose records also carry the fields past the listing's 50, read by id.
+        A record deleted in between is left out; the deleted-records pass sees it."""
+        try:
+            for page in pages:
+                ids = [str(r["id"]) for r in page if isinstance(r, dict) and r.get("id")]
+                extra = {r["id"]: r for r in self._by_ids(module, ids, more)}
+                yield [{**r, **extra[r["id"]]} for r in page if r.get("id") in extra]
+        finally:
+            pages.close()
 
     def get_record(self, module: str, record_id: str) -> dict | None:
         """One record with all its keys (`$converted_detail` included), or None if unknown."""
@@ -204,7 +229,7 @@ class ZohoClient:
         result with `ok=False`, not an exception; a refused request raises.
         """
         results: list[RecordResult] = []
-        for chunk in _chunks(list(records), WRITE_BATCH):
+        for chunk in chunked(records, WRITE_BATCH):
             results.extend(self._upsert_chunk(module, chunk, duplicate_check_fields, trigger))
         return results
 
@@ -224,7 +249,7 @@ class ZohoClient:
         however many workers do this at once; `concurrency` is capped by it.
         """
         check, trigger = tuple(duplicate_check_fields), tuple(trigger)
-        batches = _lazy_chunks(records, WRITE_BATCH)
+        batches = chunked(records, WRITE_BATCH)
         if concurrency <= 1:
             return [r for b in batches for r in self._upsert_chunk(module, b, check, trigger)]
         per_batch = self._fan_out(
@@ -576,12 +601,12 @@ def _next_page(body: Any, params: dict, query: dict) -> tuple[list[dict], dict |
     return data, {**params, "page": int(query.get("page") or 1) + 1}
 
 
-def _fields_param(fields: Iterable[str]) -> str:
-    """v8 listings must name their fields, 50 at most (zoho-crm-api.md §10)."""
+def _field_chunks(fields: Iterable[str]) -> list[str]:
+    """The `fields` parameters that name every field: v8 takes 1 to 50 a call (§10)."""
     names = list(dict.fromkeys(fields))
-    if not names or len(names) > MAX_FIELDS:
-        raise ValueError(f"A Zoho listing names 1 to {MAX_FIELDS} fields, not {len(names)}.")
-    return ",".join(names)
+    if not names:
+        raise ValueError("A Zoho listing names at least one field.")
+    return [",".join(chunk) for chunk in chunked(names, MAX_FIELDS)]
 
 
 def _since_header(moment: datetime | None) -> dict:
@@ -598,12 +623,8 @@ def _first(items: Any, what: str) -> dict:
     raise ZohoBadResponse(f"Zoho's reply has no {what}.", status=200, excerpt="")
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _lazy_chunks(items: Iterable, size: int) -> Iterator[list]:
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last one shorter), read lazily."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -83,6 +83,40 @@ def test_fields_limits_what_comes_back(zoho, zoho_client):
     assert set(page[0]) == {"id", "Email", "Last_Name"}
 
 
+def test_more_than_50_fields_are_read_by_id_past_the_listing_s_50(zoho, zoho_client):
+    wide = [f"Extra_{n:02}" for n in range(60)]
+    for name in wide:
+        zoho.add_field("Leads", name)
+    ids = zoho.create_records(
+        "Leads", [lead(n, **{f: f"{f}-{n}" for f in wide}) for n in range(150)]
+    )
+    zoho.reset_stats()
+
+    pages = list(zoho_client.iter_records("Leads", fields=["Email", *wide]))
+
+    records = {r["id"]: r for page in pages for r in page}
+    assert sorted(records) == sorted(ids)
+    assert all(records[i][f] == f"{f}-{n}" for n, i in enumerate(ids) for f in wide)
+    # One listing page names 50 fields; the other 11 come by id, 100 ids a call.
+    assert zoho.stats()["calls"] == {"GET /crm/v8/Leads": 3}
+    found = zoho_client.get_records("Leads", ids[:5], fields=["Email", *wide])
+    assert sorted(r["id"] for r in found) == sorted(ids[:5]) and found[0]["Extra_59"]
+
+
+def test_a_record_deleted_between_the_listing_and_the_by_id_read_is_left_out(zoho, zoho_client):
+    wide = [f"Extra_{n:02}" for n in range(55)]
+    for name in wide:
+        zoho.add_field("Leads", name)
+    ids = zoho.create_records("Leads", [lead(n) for n in range(3)])
+    listed = list(zoho_client.iter_records("Leads", fields=wide[:50]))  # the listing's part
+    zoho.delete_record("Leads", ids[1])
+
+    [page] = zoho_client._widened("Leads", (p for p in listed), [",".join(wide[50:])])
+
+    assert sorted(r["id"] for r in page) == sorted([ids[0], ids[2]])
+    assert all("Extra_54" in r and "Extra_00" in r for r in page)
+
+
 def test_converted_leads_are_hidden_unless_asked_for(zoho, zoho_client):
     ids = zoho.create_records("Leads", [lead(1), lead(2)])
     zoho.convert_lead(ids[0])

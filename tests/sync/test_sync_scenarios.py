@@ -342,3 +342,27 @@ def test_the_first_run_clears_the_configuration_banner(connected, zoho, workspac
 
     workspace.refresh_from_db()
     assert not workspace.needs_resync
+
+
+def test_more_than_50_mapped_fields_sync_both_ways(zoho, workspace):
+    from contacts.services import field_create
+    from tests.sync.conftest import connect
+
+    extras = [f"extra_{n:02}" for n in range(55)]  # with the standard ones, far past 50
+    for key in extras:
+        zoho.add_field("Leads", key.capitalize(), key.capitalize(), "text", length=255)
+        field_create(workspace=workspace, key=key, label=key.capitalize(), type="text")
+    connect(zoho, workspace)
+    values = {key.capitalize(): f"{key} from Zoho" for key in extras}
+    zoho.create_records("Leads", [lead("ann@zoho.test", **values)])
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.SUCCESS, run.error
+    ann = plezi(workspace, "ann@zoho.test")
+    assert all(ann.custom[key] == f"{key} from Zoho" for key in extras)
+    ann.custom = {**ann.custom, "extra_54": "edited in Plezi"}
+    ann.save()
+
+    assert sync(workspace).status == SyncRun.Status.SUCCESS
+    assert by_email(zoho.records("Leads"))["ann@zoho.test"]["Extra_54"] == "edited in Plezi"
