@@ -109,3 +109,28 @@ def initial_for(connection: ZohoConnection) -> dict:
         "filter_field": connection.filter_field,
         "filter_value": connection.filter_value,
     }
+
+
+class LimitsForm(forms.ModelForm):
+    """The org's Zoho edition and the sync's own daily credit cap (no Zoho call to save)."""
+
+    daily_credit_cap = forms.IntegerField(
+        label="Daily credit cap for the sync",
+        required=False,
+        min_value=1,
+        max_value=100_000_000,
+        help_text="Optional: the most Zoho API credits the synchronisation may spend in any "
+        "24 hours, to leave room for your other Zoho tools. A run that reaches it stops "
+        "and the next runs go on as credits free up; form submissions always go through. "
+        "Empty: only Zoho's own daily limit applies.",
+    )
+
+    class Meta:
+        model = ZohoConnection
+        fields = ["edition", "daily_credit_cap"]
+        labels = {"edition": "Zoho CRM edition"}
+        help_texts = {
+            "edition": "Your Zoho CRM plan (in Zoho: Setup → Billing). It sets how many calls "
+            "Plezi makes at once: Free 5, Standard 10, Professional 15, Enterprise 20, "
+            "Ultimate 25. Filled in from Zoho when the code carries ZohoCRM.org.READ.",
+        }

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from integration.crypto import EncryptedTextField
+from integration.zoho.editions import Edition
 
 
 class ZohoConnection(models.Model):
@@ -44,9 +45,15 @@ class ZohoConnection(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     filter_field = models.CharField(max_length=100, blank=True)
     filter_value = models.CharField(max_length=255, blank=True)
-    # Zoho caps calls in flight per org by edition (Free 5, Standard 10,
-    # Professional 15, Enterprise 20, Ultimate 25): set it to the org's edition.
+    edition = models.CharField(max_length=20, choices=Edition.choices, default=Edition.STANDARD)
+    # Zoho caps calls in flight per org by edition (editions.ALLOWANCES); set with the
+    # edition by connection_limits_update, kept as a column for the limiters.
     max_concurrency = models.PositiveSmallIntegerField(default=10)
+    daily_credit_cap = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Credits the sync may spend in any 24 hours; empty: no cap of our own.",
+    )
     connected_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,7 +7,9 @@ from datetime import datetime
 from accounts.models import Workspace
 from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
 from integration.models import ZohoConnection
+from integration.selectors.sync import credits_spent
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
+from integration.zoho.editions import ALLOWANCES, Allowance
 from mapping.models import Module, ZohoFieldSet
 
 
@@ -44,6 +46,11 @@ class ConnectionState:
     lead_fields: list[LeadField] = field(default_factory=list)
     fields_fetched_at: datetime | None = None
     filter_missing_in: list[str] = field(default_factory=list)
+    credits_last_24h: int = 0  # spent by the sync, as Zoho prices calls
+
+    @property
+    def edition_allowance(self) -> Allowance | None:
+        return ALLOWANCES.get(self.connection.edition) if self.connection else None
 
     @property
     def connected(self) -> bool:
@@ -81,6 +88,7 @@ def connection_state(workspace: Workspace) -> ConnectionState:
         state.data_center = data_center(connection.domain)
     except UnknownDataCenter:
         state.data_center = None
+    state.credits_last_24h = credits_spent(workspace)
     sets = {s.module: s for s in ZohoFieldSet.objects.for_workspace(workspace)}
     leads = sets.get(Module.LEADS)
     state.fields_fetched_at = leads.fetched_at if leads else None

@@ -18,6 +18,19 @@ def runs_filtered(workspace, *, status: str | None = None, trigger: str | None =
     return runs
 
 
+CREDIT_WINDOW = timedelta(hours=24)  # Zoho grants credits over a rolling 24 hours
+
+
+def credits_spent(workspace, *, exclude_run: int | None = None) -> int:
+    """Zoho credits the sync runs started in the last 24 hours cost, as Zoho prices them."""
+    runs = SyncRun.objects.for_workspace(workspace).filter(
+        started_at__gte=timezone.now() - CREDIT_WINDOW
+    )
+    if exclude_run is not None:
+        runs = runs.exclude(pk=exclude_run)
+    return runs.aggregate(total=Sum("credits"))["total"] or 0
+
+
 def daily_activity(workspace, *, since: datetime) -> list[dict]:
     """Per day of the last 30: runs, records moved and failures, with bar heights in %."""
     rows = (

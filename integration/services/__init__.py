@@ -2,7 +2,7 @@
 (`health`) and starting syncs (`sync`). The names below are the public ones."""
 
 from integration.checks import ConnectionProblem
-from integration.services.connect import connection_update
+from integration.services.connect import connection_limits_update, connection_update
 from integration.services.health import (
     Health,
     connection_check,
@@ -15,6 +15,7 @@ __all__ = [
     "Health",
     "connection_check",
     "connection_disconnect",
+    "connection_limits_update",
     "connection_refresh_fields",
     "connection_update",
 ]

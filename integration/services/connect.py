@@ -38,6 +38,7 @@ from integration.zoho.domains import (
     api_base,
     data_center,
 )
+from integration.zoho.editions import ALLOWANCES, Edition, edition_of
 from integration.zoho.errors import (
     ZohoAuthError,
     ZohoError,
@@ -59,6 +60,7 @@ CONFIG_CHANGED = "Configuration changed"
 class _Verified:
     org_name: str = ""
     org_verified: bool = False
+    edition: Edition | None = None  # from the org's license, when the org can be read
     fields: dict[str, list[dict]] = field(default_factory=dict)
     filter_field: str = ""
 
@@ -212,6 +214,7 @@ def _verify_org(wanted: Settings, client: ZohoClient, verified: _Verified) -> No
             field="org",
         )
     verified.org_verified = bool(org_of(org))
+    verified.edition = edition_of(org)
 
 
 def _verify_filter(wanted: Settings, fields: dict[str, list[dict]]) -> str:
@@ -247,6 +250,8 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
         ).first() or ZohoConnection(workspace=workspace)
         connection.domain, connection.org = wanted.dc.key, wanted.org
         connection.org_name, connection.org_verified = verified.org_name, verified.org_verified
+        if verified.edition:
+            _set_edition(connection, verified.edition)
         connection.crm_url, connection.api_domain = wanted.crm_url, base.removesuffix(CRM_PATH)
         connection.client_id, connection.client_secret = wanted.client_id, wanted.client_secret
         if grant:
@@ -272,6 +277,22 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
             zoho_fields_store(workspace=workspace, module=module, fields=verified.fields[module])
         workspace_mark_settings_changed(workspace=workspace, change=CONFIG_CHANGED)
     return connection
+
+
+def connection_limits_update(
+    *, connection: ZohoConnection, edition: str, daily_credit_cap: int | None, actor=None
+) -> ZohoConnection:
+    """The org's Zoho edition (its calls in flight) and the sync's own daily credit cap."""
+    _set_edition(connection, Edition(edition))
+    connection.daily_credit_cap, connection.updated_by = daily_credit_cap, actor
+    connection.save(
+        update_fields=["edition", "max_concurrency", "daily_credit_cap", "updated_by", "updated_at"]
+    )
+    return connection
+
+
+def _set_edition(connection: ZohoConnection, edition: Edition) -> None:
+    connection.edition, connection.max_concurrency = edition, ALLOWANCES[edition].concurrency
 
 
 def _verified_scopes(verified: _Verified) -> str:

@@ -17,6 +17,7 @@ from accounts.services import workspace_mark_resynced
 from integration.clients import client_for
 from integration.models import SyncRun, SyncState, ZohoConnection
 from integration.selectors.connection import connection_of
+from integration.selectors.sync import credits_spent
 from integration.sync import lock
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho
@@ -30,7 +31,12 @@ from integration.sync.pull import (
 from integration.sync.push import plezi_urls, push_changed
 from integration.sync.record import Recorder
 from integration.zoho.client import ZohoClient
-from integration.zoho.errors import ZohoAuthError, ZohoCreditsExhausted, ZohoError
+from integration.zoho.errors import (
+    CreditBudgetSpent,
+    ZohoAuthError,
+    ZohoCreditsExhausted,
+    ZohoError,
+)
 
 logger = logging.getLogger(__name__)
 PREVIEW_LIMIT = 500
@@ -173,10 +179,13 @@ def _execute(
         concurrency=connection.max_concurrency,
     )
     first_run = not run.watermarks
+    client.credit_budget = _credit_budget(connection, model)
     try:
         _steps(run, full=full, contact_ids=contact_ids)
     except ZohoCreditsExhausted:
         return _finish(model, run, SyncRun.Status.PARTIAL, _NO_CREDITS)
+    except CreditBudgetSpent:
+        return _finish(model, run, SyncRun.Status.PARTIAL, _cap_reached(connection))
     except ZohoAuthError as error:
         return _finish(model, run, SyncRun.Status.FAILED, str(error))
     except (ZohoError, LeaseLost) as error:
@@ -190,6 +199,15 @@ def _execute(
     if (full or first_run) and not dry_run and contact_ids is None:
         workspace_mark_resynced(workspace=workspace, at=model.started_at)
     return finished
+
+
+def _credit_budget(connection: ZohoConnection, model: SyncRun) -> int | None:
+    """What this run may spend under the workspace's daily cap. A form submission's run
+    is never held back: it costs a few credits and a lead must not wait a day."""
+    if connection.daily_credit_cap is None or model.trigger == SyncRun.Trigger.FORM:
+        return None
+    spent = credits_spent(model.workspace, exclude_run=model.pk)
+    return max(0, connection.daily_credit_cap - spent)
 
 
 def _steps(run: Run, *, full: bool, contact_ids) -> None:
@@ -224,6 +242,17 @@ _NO_CREDITS = (
     "is synced by the next run once Zoho grants credits again (a rolling 24 hours), or buy "
     "add-on credits in Zoho."
 )
+
+
+def _cap_reached(connection: ZohoConnection) -> str:
+    return (
+        f"The sync reached this workspace's cap of {connection.daily_credit_cap:,} Zoho credits "
+        "in 24 hours, so the run stopped early. What was done is kept; the next runs go on "
+        "as credits of the last 24 hours free up. Form submissions still reach Zoho. To "
+        "spend more, raise the cap on the Zoho CRM page."
+    )
+
+
 _UNEXPECTED = (
     "An unexpected error stopped the run. Nothing was lost: the next run resumes the work. "
     "If it happens again, contact support with the run's time."

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import workspace_view
 from integration.checks import ConnectionProblem
-from integration.forms import ConnectionForm
+from integration.forms import ConnectionForm, LimitsForm
 from integration.selectors.connection import connection_of, connection_state
-from integration.services.connect import connection_update
+from integration.services.connect import connection_limits_update, connection_update
 from integration.services.health import (
     connection_check,
     connection_disconnect,
@@ -42,13 +42,38 @@ def connection(request: HttpRequest) -> HttpResponse:
                 "below, review the mapping, then launch a synchronisation.",
             )
             return redirect("integration:connection", workspace.slug)
+    limits_form = LimitsForm(instance=existing) if existing and form is not None else None
+    return _page(request, form, limits_form)
+
+
+@workspace_view(admin=True)
+@require_POST
+def limits(request: HttpRequest) -> HttpResponse:
+    existing = _connection_or_none(request)
+    if existing is None:
+        return redirect("integration:connection", request.workspace.slug)
+    limits_form = LimitsForm(request.POST, instance=connection_of(request.workspace))
+    if not limits_form.is_valid():
+        return _page(request, ConnectionForm(connection=existing), limits_form)
+    connection_limits_update(
+        connection=existing,
+        edition=limits_form.cleaned_data["edition"],
+        daily_credit_cap=limits_form.cleaned_data["daily_credit_cap"],
+        actor=request.user,
+    )
+    messages.success(request, "Zoho edition and credit cap saved.")
+    return redirect("integration:connection", request.workspace.slug)
+
+
+def _page(request: HttpRequest, form, limits_form) -> HttpResponse:
     return render(
         request,
         "integration/connection.html",
         {
             "form": form,
-            "state": connection_state(workspace),
-            "mapping_url": _optional_url("mapping:index", workspace.slug),
+            "limits_form": limits_form,
+            "state": connection_state(request.workspace),
+            "mapping_url": _optional_url("mapping:index", request.workspace.slug),
         },
     )
 

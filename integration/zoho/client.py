@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack, nullcontext, suppress
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -27,6 +27,7 @@ from requests.adapters import HTTPAdapter
 
 from integration.zoho import oauth
 from integration.zoho.errors import (
+    CreditBudgetSpent,
     ZohoAuthError,
     ZohoBadResponse,
     ZohoError,
@@ -118,6 +119,8 @@ class ZohoClient:
         self.sleep = sleep
         self.session = session or new_session()
         self.stats = CallStats()
+        self.credit_budget: int | None = None  # credits this client may spend; None: no cap
+        self._in_flight_credits, self._budget_lock = 0, threading.Lock()
         self._access: AccessToken | None = None
         self._token_lock = threading.RLock()
         self._local = threading.local()  # .helper: this thread works for a calling thread
@@ -281,6 +284,30 @@ class ZohoClient:
         body the caller reads itself (an upsert's 400 with per-record `data[]`); `credits`:
         what Zoho charges for it (writes: one per 10 records)."""
         url = self.api_base + path.lstrip("/")
+        with self._reserved(credits, f"{method} {path}"):
+            return self._request(method, url, path, params, json, headers, body_on, credits)
+
+    @contextmanager
+    def _reserved(self, credits: int, what: str) -> Iterator[None]:
+        """Hold `credits` of the budget while the call is in flight, so calls made at
+        once (upsert_many) cannot pass it together; released when the call ends, by
+        which time `stats.credits` counts what Zoho charged."""
+        if self.credit_budget is None:
+            yield
+            return
+        with self._budget_lock:
+            if self.stats.credits + self._in_flight_credits + credits > self.credit_budget:
+                raise CreditBudgetSpent(
+                    f"{what} would pass the {self.credit_budget} credits this run may spend."
+                )
+            self._in_flight_credits += credits
+        try:
+            yield
+        finally:
+            with self._budget_lock:
+                self._in_flight_credits -= credits
+
+    def _request(self, method, url, path, params, json, headers, body_on, credits) -> Reply:
         state = {"refreshed": False}
 
         def attempt() -> Reply:

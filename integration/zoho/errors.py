@@ -60,6 +60,11 @@ class ZohoCreditsExhausted(ZohoRateLimited):
     retryable = False
 
 
+class CreditBudgetSpent(ZohoError):
+    """The call would pass the credits this client may spend (the workspace's own cap);
+    it was not sent."""
+
+
 class ZohoServerError(ZohoError):
     """5xx from Zoho."""
 

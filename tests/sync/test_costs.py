@@ -125,3 +125,29 @@ def test_linked_and_new_leads_are_sent_in_separate_batches_of_100(connected, zoh
     calls = zoho.stats()["calls"]
     assert (run.updated_zoho, run.created_zoho) == (100, 100)
     assert (calls.get("PUT /crm/v8/Leads"), calls.get("POST /crm/v8/Leads/upsert")) == (1, 1)
+
+
+def test_the_workspace_s_daily_credit_cap_stops_a_run_as_partial_and_spares_forms(
+    connected, zoho, workspace
+):
+    plezi_contacts(workspace, 250)  # three upserts: 10 + 10 + 5 credits
+    connected.daily_credit_cap = 15  # the reads and one upsert of 100 fit, not two
+    connected.save()
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.PARTIAL
+    assert "cap of 15 Zoho credits in 24 hours" in run.error and "raise the cap" in run.error
+    assert run.credits <= 15 and run.credits == zoho.stats()["credits_used"]
+    assert len(zoho.records("Leads")) == 100  # what was sent is kept in Zoho
+    blocked = sync(workspace)  # the 24 hours still hold the spent credits
+    assert blocked.status == SyncRun.Status.PARTIAL
+    assert run.credits + blocked.credits <= 15 and len(zoho.records("Leads")) == 100
+    contact = Contact.objects.for_workspace(workspace).filter(email="p00249@plezi.test").get()
+    form = sync(workspace, trigger=SyncRun.Trigger.FORM, contact_ids=[contact.pk])
+    assert form.status == SyncRun.Status.SUCCESS and form.pushed == 1
+    assert "p00249@plezi.test" in by_email(zoho.records("Leads"))
+    connected.daily_credit_cap = None
+    connected.save()
+    assert sync(workspace).status == SyncRun.Status.SUCCESS
+    assert len(zoho.records("Leads")) == 250
