@@ -269,6 +269,7 @@ class SyncIssue(models.Model):
         CONFLICT = "conflict", "Conflict"
         DUPLICATE = "duplicate", "Duplicate in Zoho"
         CONSENT = "consent", "Consent change"
+        NOTICE = "notice", "Worth knowing"
 
     class Direction(models.TextChoices):
         TO_ZOHO = "to_zoho", "Plezi → Zoho"

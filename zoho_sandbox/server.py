@@ -86,6 +86,10 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "ZGS"
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header tells the org's clock, which tests move with advance_clock.
+        return super().date_time_string(self.server.org.now() if timestamp is None else timestamp)
+
     def do_GET(self) -> None:
         self._serve()
 

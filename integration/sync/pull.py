@@ -30,6 +30,9 @@ OVERLAP = timedelta(seconds=2)
 REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
 # Past this long after the watermark was seen, Zoho's clock is surely beyond it.
 SETTLED_AFTER = timedelta(seconds=5)
+# A Modified_Time past Zoho's own clock by more than this is a bad date, not a change:
+# the watermark never follows it, or no later edit would ever be read.
+FUTURE_SKEW = timedelta(minutes=5)
 FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
 
 
@@ -101,12 +104,34 @@ class _ModulePull:
                 _apply_page(self.run, self.module, pulled)
         else:
             _apply_page(self.run, self.module, pulled)
-        stamps = [p.modified_at for p in pulled if p.modified_at]
+        stamps = [p.modified_at for p in self._dated_now_or_before(pulled)]
         self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
         self.reached = _last_modified(page) or self.reached
         self.reread = True
         self.run.step(len(page))
         return True
+
+    def _dated_now_or_before(self, pulled: list[Pulled]) -> list[Pulled]:
+        """The records the watermark may follow; those dated in the future are synced
+        all the same, and reported."""
+        limit = (self.run.client.zoho_time or timezone.now()) + FUTURE_SKEW
+        for item in pulled:
+            if item.modified_at and item.modified_at > limit:
+                self.run.recorder.issue(
+                    kind=SyncIssue.Kind.NOTICE,
+                    direction=FROM_ZOHO,
+                    module=self.module,
+                    email=item.email,
+                    zoho_id=str(item.record.get("id") or ""),
+                    field="Modified_Time",
+                    code="FUTURE_DATE",
+                    message=f"Zoho dates this record's last change "
+                    f"{item.modified_at:%Y-%m-%d %H:%M} UTC, later than Zoho's own clock. It "
+                    "was synchronised, but its date is not used to decide what to read next "
+                    "(later edits in Zoho would be missed). Check the record's history in "
+                    "Zoho (an import or an integration with a wrong clock).",
+                )
+        return [p for p in pulled if p.modified_at and p.modified_at <= limit]
 
     def _list_again(self) -> None:
         """A listing reaches 100,000 records at most (page tokens): start a new one from

@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from itertools import islice
 from typing import Any
 
@@ -120,6 +121,7 @@ class ZohoClient:
         self.session = session or new_session()
         self.stats = CallStats()
         self.credit_budget: int | None = None  # credits this client may spend; None: no cap
+        self.zoho_time: datetime | None = None  # Zoho's clock, from its last reply's Date
         self._in_flight_credits, self._budget_lock = 0, threading.Lock()
         self._access: AccessToken | None = None
         self._token_lock = threading.RLock()
@@ -357,6 +359,7 @@ class ZohoClient:
 
     def _reply(self, response: requests.Response, token: str, body_on: tuple, credits) -> Reply:
         status = response.status_code
+        self.zoho_time = _date_of(response) or self.zoho_time
         body = parse_body(response)
         if status not in (401, 429) and status < 500:  # refused or failed calls cost nothing
             self.stats.add(credits=credits)
@@ -634,6 +637,13 @@ def _field_chunks(fields: Iterable[str]) -> list[str]:
     if not names:
         raise ValueError("A Zoho listing names at least one field.")
     return [",".join(chunk) for chunk in chunked(names, MAX_FIELDS)]
+
+
+def _date_of(response: requests.Response) -> datetime | None:
+    try:
+        return parsedate_to_datetime(response.headers.get("Date") or "")
+    except (TypeError, ValueError):
+        return None
 
 
 def _since_header(moment: datetime | None) -> dict:

@@ -366,3 +366,31 @@ def test_more_than_50_mapped_fields_sync_both_ways(zoho, workspace):
 
     assert sync(workspace).status == SyncRun.Status.SUCCESS
     assert by_email(zoho.records("Leads"))["ann@zoho.test"]["Extra_54"] == "edited in Plezi"
+
+
+def test_a_record_dated_in_the_future_is_synced_reported_and_never_poisons_the_watermark(
+    connected, zoho, workspace
+):
+    from integration.models import SyncWatermark
+
+    years = 70 * 365 * 86400
+    zoho.advance_clock(years)  # an import with a broken clock dates a lead in 2096
+    zoho.create_records("Leads", [lead("future@zoho.test", Company="Later")])
+    zoho.advance_clock(-years)
+    zoho.create_records("Leads", [lead("now@zoho.test", Company="Now")])
+
+    run = sync(workspace)
+
+    assert plezi(workspace, "future@zoho.test").company == "Later"
+    [notice] = run.issues.filter(kind=SyncIssue.Kind.NOTICE)
+    assert (notice.code, notice.email) == ("FUTURE_DATE", "future@zoho.test")
+    assert "later than Zoho's own clock" in notice.message
+    mark = SyncWatermark.objects.for_workspace(workspace).get(module="Leads").modified_since
+    assert mark.year < 2090
+    zoho.advance_clock(60)
+    [now_lead] = [r for r in zoho.records("Leads") if r["Email"] == "now@zoho.test"]
+    zoho.update_record("Leads", now_lead["id"], {"Company": "Edited in Zoho"})
+
+    sync(workspace)
+
+    assert plezi(workspace, "now@zoho.test").company == "Edited in Zoho"
