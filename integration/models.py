@@ -128,6 +128,8 @@ class SyncState(models.Model):
     synced_at = models.DateTimeField(null=True, blank=True)
     # Deleted in Zoho: not re-created unless the contact changes again.
     unlinked_by_deletion = models.BooleanField(default=False)
+    # Sales moved the lead out of the workspace's filter: no push until it is back in.
+    left_scope = models.BooleanField(default=False)
     last_outcome = models.CharField(max_length=200, blank=True)
     last_run = models.ForeignKey(
         "SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -102,6 +102,7 @@ class _ModulePull:
         if not self.run.dry_run:
             with transaction.atomic():
                 _apply_page(self.run, self.module, pulled)
+                _hold_left_scope(self.run, self.module, page)
         else:
             _apply_page(self.run, self.module, pulled)
         stamps = [p.modified_at for p in self._dated_now_or_before(pulled)]
@@ -442,7 +443,7 @@ class _PageWriter:
         state.zoho_module, state.zoho_id = self.module, str(item.record["id"])
         state.shadow = shadow
         state.zoho_modified_at = item.modified_at
-        state.unlinked_by_deletion = False
+        state.unlinked_by_deletion = state.left_scope = False
         state.last_run = self.run.model
         state.last_outcome = f"Pulled from Zoho {self.module}"
         if not pending:  # Plezi edits not yet in Zoho keep the contact pending for the push
@@ -512,9 +513,40 @@ STATE_FIELDS = [
     "zoho_modified_at",
     "synced_at",
     "unlinked_by_deletion",
+    "left_scope",
     "last_run",
     "last_outcome",
 ]
+
+
+def _hold_left_scope(run, module: str, page: list) -> None:
+    """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
+    is no longer this workspace's) until the pull sees them back in scope. Contacts are
+    never written, and a converted lead's Contact is followed whatever the filter says."""
+    if not run.plan.filter_field or module != LEADS:
+        return
+    ids = [str(r["id"]) for r in page if _well_formed(r) and not run.plan.in_scope(r)]
+    if not ids:
+        return
+    held = SyncState.objects.for_workspace(run.workspace).filter(
+        zoho_module=module, zoho_id__in=ids, left_scope=False
+    )
+    for state in held.select_related("contact"):
+        run.recorder.issue(
+            kind=SyncIssue.Kind.NOTICE,
+            direction=FROM_ZOHO,
+            module=module,
+            email=state.contact.email,
+            contact=state.contact,
+            zoho_id=state.zoho_id,
+            field=run.plan.filter_field,
+            code="LEFT_FILTER",
+            message=f"In Zoho this lead no longer has "
+            f"{run.plan.filter_field} = “{run.plan.filter_value}”, so it left this "
+            "workspace's filter: Plezi stops sending it this contact's changes. They are "
+            "kept, and sent once the record is back in the filter.",
+        )
+    held.update(left_scope=True, last_outcome="Left the filter in Zoho")
 
 
 def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -> None:

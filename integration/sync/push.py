@@ -40,7 +40,8 @@ class Outgoing:
 
 
 def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
-    """Contacts with edits Zoho has not seen; Zoho Contacts are never written (the seed).
+    """Contacts with edits Zoho has not seen; Zoho Contacts are never written (the seed),
+    nor leads sales moved out of the workspace's filter (until they are back in it).
 
     A full resync reconsiders every contact (a newly mapped field must reach
     leads that did not change), except leads deleted in Zoho and not edited since.
@@ -56,6 +57,7 @@ def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
         Contact.objects.for_workspace(workspace)
         .filter(pending)
         .exclude(sync_state__zoho_module=CONTACTS)
+        .exclude(sync_state__left_scope=True)
     )
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)

@@ -394,3 +394,31 @@ def test_a_record_dated_in_the_future_is_synced_reported_and_never_poisons_the_w
     sync(workspace)
 
     assert plezi(workspace, "now@zoho.test").company == "Edited in Zoho"
+
+
+def test_a_lead_sales_move_out_of_the_filter_gets_no_push_until_it_is_back(zoho, workspace):
+    from tests.sync.conftest import connect
+
+    connect(zoho, workspace, filter_field="crm_to_plezi", filter_value="yes")
+    [lead_id] = zoho.create_records("Leads", [lead("ann@zoho.test", crm_to_plezi="yes")])
+    sync(workspace)
+    zoho.advance_clock(60)
+    zoho.update_record("Leads", lead_id, {"crm_to_plezi": "no"})
+    ann = plezi(workspace, "ann@zoho.test")
+    ann.company = "Plezi edit"
+    ann.save()
+
+    run = sync(workspace)
+
+    [notice] = run.issues.filter(code="LEFT_FILTER")
+    assert notice.email == "ann@zoho.test" and "left this workspace's filter" in notice.message
+    after = zoho.records("Leads")[0]
+    assert after["Modified_By"]["name"] == "Sam Sales" and after["Company"] is None  # untouched
+    assert plezi(workspace, "ann@zoho.test").company == "Plezi edit"  # kept
+    assert not sync(workspace).issues.filter(code="LEFT_FILTER").exists()  # said once
+    zoho.advance_clock(60)
+    zoho.update_record("Leads", lead_id, {"crm_to_plezi": "yes"})
+
+    sync(workspace)
+
+    assert zoho.records("Leads")[0]["Company"] == "Plezi edit"
