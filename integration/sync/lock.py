@@ -37,6 +37,13 @@ def lease_acquire(*, workspace_id: int, holder: str) -> bool:
     return taken == 1
 
 
+def lease_held(*, workspace_id: int) -> bool:
+    """A run holds the workspace now (its lease has not expired)."""
+    return SyncLock.objects.filter(
+        workspace_id=workspace_id, lease_until__gte=timezone.now()
+    ).exists()
+
+
 def lease_renew(*, workspace_id: int, holder: str) -> bool:
     """Extend our lease; False when it was lost (expired and taken by another)."""
     return (

@@ -124,6 +124,8 @@ def sync_run(
     at call time).
     """
     holder = lock.new_holder()
+    if dry_run and not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
+        return _preview_refused(workspace_id, trigger)  # a follow-up would write for real
     if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
         lock.request_follow_up(workspace_id=workspace_id, trigger=trigger, full=full)
         # The running worker may have finished between our two steps: try once more.
@@ -141,6 +143,17 @@ def sync_run(
     except BaseException:
         lock.lease_release(workspace_id=workspace_id, holder=holder)
         raise
+
+
+def _preview_refused(workspace_id: int, trigger: str) -> SyncRun:
+    return SyncRun.objects.create(
+        workspace_id=workspace_id,
+        trigger=trigger,
+        dry_run=True,
+        status=SyncRun.Status.FAILED,
+        ended_at=timezone.now(),
+        error=PREVIEW_REFUSED,
+    )
 
 
 def close_interrupted_runs(workspace: Workspace) -> int:
@@ -233,6 +246,10 @@ def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun
     return model
 
 
+PREVIEW_REFUSED = (
+    "A synchronisation was running, so no preview was made (it would not show what the "
+    "running one is changing). Click “Preview” again once it has finished."
+)
 _NOT_CONNECTED = (
     "Zoho CRM is not connected (or needs reconnecting). Open the Zoho CRM page, fill in the "
     "configuration and click “Update your configuration”, then synchronise again."

@@ -16,6 +16,8 @@ from contacts.models import Contact
 from integration.models import SyncIssue, SyncRun, SyncState
 from integration.selectors.sync import daily_activity, runs_filtered
 from integration.services.sync import sync_enqueue, sync_retry_failed
+from integration.sync.lock import lease_held
+from integration.sync.runner import PREVIEW_REFUSED
 
 RUNS_PER_PAGE = 25
 ISSUES_PER_PAGE = 50
@@ -111,6 +113,9 @@ def resync(request):
 @require_POST
 @workspace_view
 def preview(request):
+    if lease_held(workspace_id=request.workspace.pk):
+        messages.warning(request, PREVIEW_REFUSED)
+        return redirect("sync:history", workspace_slug=request.workspace.slug)
     return _start(
         request,
         trigger=SyncRun.Trigger.MANUAL,

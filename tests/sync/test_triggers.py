@@ -205,3 +205,22 @@ def test_the_history_says_queued_and_keeps_polling_until_a_worker_starts_the_run
     panel = owner_client.get(reverse("sync:current", args=[workspace.slug]) + "?" + queued)
     assert b"Synchronisation queued" not in panel.content
     assert b"every 1s" not in panel.content and b"Done:" in panel.content
+
+
+def test_a_preview_asked_during_a_run_is_refused_never_turned_into_a_real_run(
+    connected, zoho, workspace, owner_client
+):
+    from integration.sync.runner import PREVIEW_REFUSED
+
+    add_contacts(workspace, {"email": "p@plezi.test", "last_name": "P"})
+    holder = lock.new_holder()
+    assert lock.lease_acquire(workspace_id=workspace.pk, holder=holder)
+
+    page = owner_client.post(reverse("sync:preview", args=["acme"]), follow=True)
+    refused = sync_run(workspace_id=workspace.pk, trigger="manual", dry_run=True)  # a late task
+
+    assert "no preview was made" in page.content.decode()
+    assert (refused.status, refused.dry_run, refused.error) == ("failed", True, PREVIEW_REFUSED)
+    assert SyncLock.objects.get(workspace=workspace).requested is False
+    assert lock.lease_release(workspace_id=workspace.pk, holder=holder)
+    assert zoho.records("Leads") == []  # nothing was written
