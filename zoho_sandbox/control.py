@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from zoho_sandbox import conversion, oauth, records, seed
 from zoho_sandbox import fields as field_defs
-from zoho_sandbox import oauth, records, seed
 from zoho_sandbox.clock import format_time
 from zoho_sandbox.faults import FaultSpecError, parse_fault
 from zoho_sandbox.state import DEFAULT_SETTINGS, Org
@@ -142,12 +142,25 @@ def delete_record(org: Org, request: Request, module: str, record_id: str) -> Re
 
 def convert_lead(org: Org, request: Request, record_id: str) -> Reply:
     try:
-        result = records.convert_lead(org, record_id, org.rep_id)
+        result = conversion.convert_lead(org, record_id, org.rep_id)
     except LookupError:
         raise ControlError(404, "unknown lead") from None
     except ValueError:
         raise ControlError(400, "lead already converted") from None
     return json_reply(200, {"contact_id": result["Contacts"]})
+
+
+def set_conversion_mapping(org: Org, request: Request) -> Reply:
+    """Setup → Lead Conversion Mapping: replaces the custom-field mapping, or changes nothing."""
+    try:
+        org.conversion_mapping = conversion.check_mapping(org, _body(request))
+    except conversion.MappingError as exc:
+        raise ControlError(400, str(exc)) from None
+    return json_reply(200, org.conversion_mapping)
+
+
+def get_conversion_mapping(org: Org, request: Request) -> Reply:
+    return json_reply(200, org.conversion_mapping)
 
 
 def all_records(org: Org, request: Request, module: str) -> Reply:
@@ -243,6 +256,8 @@ ROUTES: list[tuple[str, re.Pattern, Handler]] = [
         ("GET", f"records/{MOD}", all_records),
         ("PATCH", rf"records/{MOD}/(?P<record_id>\d+)", update_record),
         ("DELETE", rf"records/{MOD}/(?P<record_id>\d+)", delete_record),
+        ("PUT", "conversion_mapping", set_conversion_mapping),
+        ("GET", "conversion_mapping", get_conversion_mapping),
         ("POST", "seed", seed_records),
         ("POST", "limits", set_limits),
         ("GET", "limits", get_limits),

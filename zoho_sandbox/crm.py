@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from zoho_sandbox import listing, metadata, records
+from zoho_sandbox import conversion, listing, metadata, records
 from zoho_sandbox import scopes as scope_rules
 from zoho_sandbox.state import AccessToken, Org
 from zoho_sandbox.wire import V2_PREFIX, Reply, Request, json_reply, zoho_error
@@ -142,7 +142,7 @@ def convert(org: Org, request: Request, record_id: str) -> Reply:
     except (ValueError, AttributeError, IndexError, TypeError):
         return zoho_error(400, "INVALID_DATA", "body is not in json format")
     try:
-        result = records.convert_lead(org, record_id, org.admin_id, _get(options, "Contacts"))
+        result = conversion.convert_lead(org, record_id, org.admin_id, _get(options, "Contacts"))
     except LookupError:
         return zoho_error(
             400, "INVALID_DATA", "the id given seems to be invalid", {"id": record_id}

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from zoho_sandbox.clock import format_time
-from zoho_sandbox.fields import CONVERSION_MAP, READ_ONLY
+from zoho_sandbox.fields import READ_ONLY
 from zoho_sandbox.state import Org
 from zoho_sandbox.store import Record
 from zoho_sandbox.validation import clean, invalid_data, record_error
@@ -141,57 +141,6 @@ def delete(org: Org, module: str, record_id: str, actor: str) -> dict:
     )
     success = {"code": "SUCCESS", "details": {"id": record_id}, "message": "record deleted"}
     return {**success, "status": "success"}
-
-
-def convert_lead(org: Org, lead_id: str, actor: str, contact_id: str | None = None) -> dict:
-    """Convert a lead: it stays in Leads flagged ``$converted`` and a Contact carries it on.
-
-    Returns Zoho's ``{"Contacts", "Deals", "Accounts"}`` or raises ``LookupError``/``ValueError``.
-    """
-    lead = org.stores["Leads"].records.get(lead_id)
-    if lead is None:
-        raise LookupError(lead_id)
-    if lead.converted:
-        raise ValueError(lead_id)
-    now = int(org.now())
-    account = _account_for(org, lead.values.get("Company"))
-    values = _contact_values(org, lead, account)
-    contacts = org.stores["Contacts"]
-    if contact_id and contact_id in contacts.records:
-        contact = contacts.records[contact_id]
-        contact.modified, contact.modified_by = now, actor
-        contacts.change(contact, values)
-    else:
-        contact = Record(org.new_id(), values, now, now, actor, actor)
-        contacts.add(contact)
-    lead.converted = True
-    lead.converted_detail = {
-        "contact": contact.id,
-        "account": account and account["id"],
-        "deal": None,
-        "converted_by": actor,
-        "convert_date": now,
-    }
-    lead.modified, lead.modified_by = now, actor
-    org.stores["Leads"].touch(lead)
-    return {"Contacts": contact.id, "Deals": None, "Accounts": account and account["id"]}
-
-
-def _account_for(org: Org, company: Any) -> dict | None:
-    # Zoho creates an Account from Company; the sandbox has no Accounts module, so the
-    # account only lives as the Contact's Account_Name lookup.
-    return {"name": company, "id": org.new_id()} if company else None
-
-
-def _contact_values(org: Org, lead: Record, account: dict | None) -> dict:
-    contact_fields = org.fields["Contacts"]
-    values = {dst: lead.values.get(src) for src, dst in CONVERSION_MAP.items()}
-    for api_name, field in org.fields["Leads"].items():
-        twin = contact_fields.get(api_name)
-        if field["custom_field"] and twin and twin["data_type"] == field["data_type"]:
-            values[api_name] = lead.values.get(api_name)
-    values["Account_Name"] = account
-    return {k: v for k, v in values.items() if v is not None}
 
 
 def _full_name(values: dict) -> str | None:

@@ -121,6 +121,8 @@ class Org:
             self.fields = {m: self._standard_fields(m) for m in MODULES}
             self.stores = {m: ModuleStore(m) for m in MODULES}
             self.module_ids = {m: self.new_id() for m in MODULES}
+            # Custom Leads field -> custom Contacts field, as an admin maps them (§10).
+            self.conversion_mapping: dict[str, str] = {}
             self.page_tokens: OrderedDict[str, Any] = OrderedDict()
             self.credits = CreditLedger()
             self.faults.clear()
