@@ -16,6 +16,8 @@ from zoho_sandbox.validation import clean, invalid_data, record_error
 
 MAX_BATCH = 100  # Zoho: at most 100 records per insert, update, upsert or delete call
 CONVERTED_REFUSAL = "can't update the converted record"
+# v3+ Leads also carry the conversion as fields (zoho-crm-api.md §9.2, §10); v2 lacks them.
+CONVERSION_FIELDS = ("Converted__s", "Converted_Date_Time")
 
 
 def batch_status(results: list[dict], all_good: int, *, legacy: bool) -> int:
@@ -149,17 +151,25 @@ def _full_name(values: dict) -> str | None:
 
 
 class Renderer:
-    """Turns records into Zoho's JSON shape; built once per request."""
+    """Turns records into Zoho's JSON shape; built once per request.
 
-    def __init__(self, org: Org, module: str, only: list[str] | None = None) -> None:
+    ``v8``: Leads carry ``Converted__s`` and ``Converted_Date_Time``, in full records and
+    when ``only`` names them; v2 knows neither.
+    """
+
+    def __init__(
+        self, org: Org, module: str, only: list[str] | None = None, *, v8: bool = False
+    ) -> None:
         self.org = org
         self.tz = org.settings["time_zone_offset_minutes"]
         fields = org.fields[module]
+        self.conversion = v8 and module == "Leads"
+        known = {*fields, *(CONVERSION_FIELDS if self.conversion else ())}
         self.full = only is None
-        self.names = list(fields) if only is None else [n for n in only if n in fields]
-        self.plain = [n for n in self.names if n not in READ_ONLY]
-        self.specials = [n for n in self.names if n in READ_ONLY]
-        self.key = (self.tz, len(fields))  # fields are only ever added
+        self.names = list(fields) if only is None else [n for n in only if n in known]
+        self.plain = [n for n in self.names if n not in READ_ONLY and n not in CONVERSION_FIELDS]
+        self.specials = [n for n in self.names if n in READ_ONLY or n in CONVERSION_FIELDS]
+        self.key = (self.tz, len(fields), self.conversion)  # fields are only ever added
         self._times: dict[int, str] = {}
         self._users: dict[str, dict] = {}
         self._meta_constant = _META_CONSTANT
@@ -188,6 +198,8 @@ class Renderer:
             out.update(self._meta_constant)
             out["$converted"] = record.converted
             out["$converted_detail"] = self._converted_detail(record)
+            if self.conversion:
+                out.update((name, self._special(name, record)) for name in CONVERSION_FIELDS)
         return out
 
     def encoded(self, record: Record) -> bytes:
@@ -213,6 +225,11 @@ class Renderer:
             return self.user(record.created_by)
         if name == "Modified_By":
             return self.user(record.modified_by)
+        if name == "Converted__s":
+            return record.converted
+        if name == "Converted_Date_Time":
+            moment = record.converted_detail.get("convert_date")
+            return None if moment is None else self.time(moment)
         return _full_name(record.values)
 
     def _converted_detail(self, record: Record) -> dict:
