@@ -12,8 +12,9 @@ from typing import Any
 from zoho_sandbox import conversion, oauth, records, seed
 from zoho_sandbox import fields as field_defs
 from zoho_sandbox.clock import format_time
+from zoho_sandbox.editions import EDITIONS, with_changes
 from zoho_sandbox.faults import FaultSpecError, parse_fault
-from zoho_sandbox.state import DEFAULT_SETTINGS, Org
+from zoho_sandbox.state import DEFAULT_SETTINGS, UNLIMITED_OK, Org
 from zoho_sandbox.wire import Reply, Request, empty, json_reply
 
 PREFIX = "/__sandbox__/"
@@ -192,10 +193,18 @@ def set_limits(org: Org, request: Request) -> Reply:
             400, f"unknown settings {sorted(unknown)}", known=sorted(DEFAULT_SETTINGS)
         )
     for key, value in body.items():
-        if type(value) is not type(DEFAULT_SETTINGS[key]):
-            raise ControlError(400, f"{key} must be a {type(DEFAULT_SETTINGS[key]).__name__}")
-    org.settings.update(body)
+        _check_setting(key, value)
+    org.settings = with_changes(org.settings, body)
     return json_reply(200, org.settings)
+
+
+def _check_setting(key: str, value: Any) -> None:
+    if value is None and key in UNLIMITED_OK:
+        return
+    if type(value) is not type(DEFAULT_SETTINGS[key]):
+        raise ControlError(400, f"{key} must be a {type(DEFAULT_SETTINGS[key]).__name__}")
+    if key == "edition" and value not in EDITIONS:
+        raise ControlError(400, f"edition must be one of {list(EDITIONS)}")
 
 
 def get_limits(org: Org, request: Request) -> Reply:
@@ -231,8 +240,9 @@ def advance_clock(org: Org, request: Request) -> Reply:
 
 
 def stats(org: Org, request: Request) -> Reply:
-    payload = org.stats.as_dict(org.gate.max_seen)
-    payload["credits_remaining"] = org.settings["credits_per_day"] - org.credits.used(org.now())
+    payload = org.stats.as_dict(org.gate.max_seen, org.sub_gate.max_seen)
+    limit = org.settings["credits_per_day"]
+    payload["credits_remaining"] = None if limit is None else limit - org.credits.used(org.now())
     return json_reply(200, payload)
 
 
