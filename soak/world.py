@@ -42,6 +42,8 @@ class Tenant:
 def build(sandbox: SandboxHandle, ledger: Ledger, *, workspaces: int, contacts: int, leads: int):
     for module, api_name, data_type in ZOHO_FIELDS:
         sandbox.add_field(module, api_name, api_name, data_type, length=255)
+    # As the admin who made the Contacts twin would: conversion copies only mapped fields.
+    sandbox.set_conversion_mapping({FILTER_FIELD: FILTER_FIELD})
     tenants = [_tenant(sandbox, n) for n in range(workspaces)]
     for tenant in tenants:
         _seed_plezi(tenant, ledger, contacts)

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 
+from zoho_sandbox.editions import EDITIONS
 from zoho_sandbox.server import build_server
 
 
@@ -17,6 +18,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed-leads", type=int, default=0, help="fake leads for a new org")
     parser.add_argument("--seed-contacts", type=int, default=0, help="fake contacts, likewise")
     parser.add_argument("--data", help="JSON file that keeps the org across restarts")
+    parser.add_argument(
+        "--edition", choices=list(EDITIONS), help="the org's edition and its limits"
+    )
     parser.add_argument("--credits-per-day", type=int, default=None)
     parser.add_argument("--max-concurrency", type=int, default=None)
     parser.add_argument("--tz-offset-minutes", type=int, default=None, help="org time zone")
@@ -33,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = {"latency_ms": args.latency_ms}
     optional = {
+        "edition": args.edition,
         "credits_per_day": args.credits_per_day,
         "max_concurrency": args.max_concurrency,
         "time_zone_offset_minutes": args.tz_offset_minutes,

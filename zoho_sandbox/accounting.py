@@ -20,9 +20,11 @@ class CreditLedger:
             self._total -= self._spent.popleft()[1]
         return self._total
 
-    def spend(self, now: float, cost: int, limit: int) -> int | None:
-        """Spend ``cost``; ``None`` when done, else the seconds until enough credits free up."""
-        if self.used(now) + cost <= limit:
+    def spend(self, now: float, cost: int, limit: int | None) -> int | None:
+        """Spend ``cost``; ``None`` when done, else the seconds until enough credits free up.
+
+        ``limit`` None: unlimited (Ultimate), the credits are still counted."""
+        if limit is None or self.used(now) + cost <= limit:
             self._spent.append((now, cost))
             self._total += cost
             return None
@@ -38,7 +40,8 @@ class CreditLedger:
 
 
 class Gate:
-    """Counts CRM requests in flight; Zoho caps them per org and app (Standard: 10)."""
+    """Counts CRM requests in flight; Zoho caps them per org and app (Standard: 10), and
+    heavy ones again (the sub-concurrency, about 10)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -71,6 +74,7 @@ class Stats:
             self.credits_used = 0
             self.faults_served = 0
             self.throttled = 0
+            self.sub_throttled = 0
 
     def count_call(self, key: str) -> None:
         with self._lock:
@@ -84,11 +88,13 @@ class Stats:
         with self._lock:
             self.faults_served += 1
 
-    def count_throttle(self) -> None:
+    def count_throttle(self, *, sub: bool = False) -> None:
+        """A concurrency 429; ``sub``: refused by the sub-concurrency cap."""
         with self._lock:
             self.throttled += 1
+            self.sub_throttled += sub
 
-    def as_dict(self, max_concurrency_seen: int) -> dict:
+    def as_dict(self, max_concurrency_seen: int, max_sub_concurrency_seen: int) -> dict:
         with self._lock:
             return {
                 "total_calls": sum(self.calls.values()),
@@ -96,5 +102,7 @@ class Stats:
                 "credits_used": self.credits_used,
                 "max_concurrency_seen": max_concurrency_seen,
                 "faults_served": self.faults_served,
+                "max_sub_concurrency_seen": max_sub_concurrency_seen,
                 "throttled": self.throttled,
+                "sub_concurrency_throttled": self.sub_throttled,
             }

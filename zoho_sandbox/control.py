@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from zoho_sandbox import conversion, oauth, records, seed
 from zoho_sandbox import fields as field_defs
-from zoho_sandbox import oauth, records, seed
 from zoho_sandbox.clock import format_time
+from zoho_sandbox.editions import EDITIONS, with_changes
 from zoho_sandbox.faults import FaultSpecError, parse_fault
-from zoho_sandbox.state import DEFAULT_SETTINGS, Org
+from zoho_sandbox.state import DEFAULT_SETTINGS, UNLIMITED_OK, Org
 from zoho_sandbox.wire import Reply, Request, empty, json_reply
 
 PREFIX = "/__sandbox__/"
@@ -142,12 +143,25 @@ def delete_record(org: Org, request: Request, module: str, record_id: str) -> Re
 
 def convert_lead(org: Org, request: Request, record_id: str) -> Reply:
     try:
-        result = records.convert_lead(org, record_id, org.rep_id)
+        result = conversion.convert_lead(org, record_id, org.rep_id)
     except LookupError:
         raise ControlError(404, "unknown lead") from None
     except ValueError:
         raise ControlError(400, "lead already converted") from None
     return json_reply(200, {"contact_id": result["Contacts"]})
+
+
+def set_conversion_mapping(org: Org, request: Request) -> Reply:
+    """Setup → Lead Conversion Mapping: replaces the custom-field mapping, or changes nothing."""
+    try:
+        org.conversion_mapping = conversion.check_mapping(org, _body(request))
+    except conversion.MappingError as exc:
+        raise ControlError(400, str(exc)) from None
+    return json_reply(200, org.conversion_mapping)
+
+
+def get_conversion_mapping(org: Org, request: Request) -> Reply:
+    return json_reply(200, org.conversion_mapping)
 
 
 def all_records(org: Org, request: Request, module: str) -> Reply:
@@ -179,10 +193,18 @@ def set_limits(org: Org, request: Request) -> Reply:
             400, f"unknown settings {sorted(unknown)}", known=sorted(DEFAULT_SETTINGS)
         )
     for key, value in body.items():
-        if type(value) is not type(DEFAULT_SETTINGS[key]):
-            raise ControlError(400, f"{key} must be a {type(DEFAULT_SETTINGS[key]).__name__}")
-    org.settings.update(body)
+        _check_setting(key, value)
+    org.settings = with_changes(org.settings, body)
     return json_reply(200, org.settings)
+
+
+def _check_setting(key: str, value: Any) -> None:
+    if value is None and key in UNLIMITED_OK:
+        return
+    if type(value) is not type(DEFAULT_SETTINGS[key]):
+        raise ControlError(400, f"{key} must be a {type(DEFAULT_SETTINGS[key]).__name__}")
+    if key == "edition" and value not in EDITIONS:
+        raise ControlError(400, f"edition must be one of {list(EDITIONS)}")
 
 
 def get_limits(org: Org, request: Request) -> Reply:
@@ -218,8 +240,9 @@ def advance_clock(org: Org, request: Request) -> Reply:
 
 
 def stats(org: Org, request: Request) -> Reply:
-    payload = org.stats.as_dict(org.gate.max_seen)
-    payload["credits_remaining"] = org.settings["credits_per_day"] - org.credits.used(org.now())
+    payload = org.stats.as_dict(org.gate.max_seen, org.sub_gate.max_seen)
+    limit = org.settings["credits_per_day"]
+    payload["credits_remaining"] = None if limit is None else limit - org.credits.used(org.now())
     return json_reply(200, payload)
 
 
@@ -243,6 +266,8 @@ ROUTES: list[tuple[str, re.Pattern, Handler]] = [
         ("GET", f"records/{MOD}", all_records),
         ("PATCH", rf"records/{MOD}/(?P<record_id>\d+)", update_record),
         ("DELETE", rf"records/{MOD}/(?P<record_id>\d+)", delete_record),
+        ("PUT", "conversion_mapping", set_conversion_mapping),
+        ("GET", "conversion_mapping", get_conversion_mapping),
         ("POST", "seed", seed_records),
         ("POST", "limits", set_limits),
         ("GET", "limits", get_limits),

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from zoho_sandbox import listing, metadata, records
+from zoho_sandbox import conversion, listing, metadata, records
 from zoho_sandbox import scopes as scope_rules
 from zoho_sandbox.state import AccessToken, Org
 from zoho_sandbox.wire import V2_PREFIX, Reply, Request, json_reply, zoho_error
 
 CONVERT_CREDITS = 5  # api-limits docs: Convert Lead costs 5 credits
 RECORDS_PER_CREDIT = 10  # writes: 1 credit per 10 records (zoho-crm-api.md §10)
+HEAVY_OVER = 10  # Kaizen #203: writes of more than 10 records are heavy (sub-concurrency)
 TRIGGERS = {"workflow", "approval", "blueprint"}
 
 
@@ -31,24 +32,44 @@ class Route:
     need: tuple  # what the token's scopes must allow, see _scope_ok
     credits: int = 1
     per_records: bool = False  # costs `credits` per 10 records written (§10), not per call
+    heavy: Callable[[Request], bool] | None = None  # under the sub-concurrency cap when true
 
 
-def _route(
-    method: str, pattern: str, handler: Callable, *need: str, credits: int = 1, per_records=False
-) -> Route:
-    return Route(method, re.compile(pattern + "$"), handler, need, credits, per_records)
+def _route(method: str, pattern: str, handler: Callable, *need: str, **options: Any) -> Route:
+    return Route(method, re.compile(pattern + "$"), handler, need, **options)
+
+
+def _record_count(request: Request) -> int:
+    try:
+        data = request.json().get("data")
+    except (ValueError, AttributeError):
+        data = None
+    return min(len(data), records.MAX_BATCH) if isinstance(data, list) else 1
+
+
+def _query_ids(request: Request) -> list[str]:
+    return [i.strip() for i in (request.query.get("ids") or "").split(",") if i.strip()]
 
 
 def _cost(route: Route, request: Request) -> int:
     """Reads cost a credit a call; insert, update and upsert one per 10 records (Kaizen #103)."""
     if not route.per_records:
         return route.credits
-    try:
-        data = request.json().get("data")
-    except (ValueError, AttributeError):
-        data = None
-    count = min(len(data), records.MAX_BATCH) if isinstance(data, list) else 1
-    return max(1, -(-count // RECORDS_PER_CREDIT)) * route.credits
+    return max(1, -(-_record_count(request) // RECORDS_PER_CREDIT)) * route.credits
+
+
+# Heavy calls (zoho-crm-api.md §10, Kaizen #203): convert always; insert, update and upsert
+# of more than 10 records; a delete of more than 10 ids, by analogy (README, choice 18).
+def _always(request: Request) -> bool:
+    return True
+
+
+def _many_records(request: Request) -> bool:
+    return _record_count(request) > HEAVY_OVER
+
+
+def _many_ids(request: Request) -> bool:
+    return len(_query_ids(request)) > HEAVY_OVER
 
 
 # ---- record handlers (org.lock is held) ------------------------------------------------
@@ -116,7 +137,7 @@ def upsert(org: Org, request: Request, module: str) -> Reply:
 
 
 def delete_many(org: Org, request: Request, module: str) -> Reply:
-    ids = [i.strip() for i in (request.query.get("ids") or "").split(",") if i.strip()]
+    ids = _query_ids(request)
     if not ids:
         return zoho_error(
             400,
@@ -142,7 +163,7 @@ def convert(org: Org, request: Request, record_id: str) -> Reply:
     except (ValueError, AttributeError, IndexError, TypeError):
         return zoho_error(400, "INVALID_DATA", "body is not in json format")
     try:
-        result = records.convert_lead(org, record_id, org.admin_id, _get(options, "Contacts"))
+        result = conversion.convert_lead(org, record_id, org.admin_id, _get(options, "Contacts"))
     except LookupError:
         return zoho_error(
             400, "INVALID_DATA", "the id given seems to be invalid", {"id": record_id}
@@ -171,6 +192,7 @@ def _get_one(org: Org, module: str, request: Request, record_id: str) -> Reply:
 
 M = r"(?P<module>[A-Za-z_]+)"
 ID = r"(?P<record_id>\d+)"
+WRITE = {"per_records": True, "heavy": _many_records}
 ROUTES = [
     _route("GET", r"org", metadata.org_info, "named", "org"),
     _route("GET", r"users", metadata.users, "named", "users"),
@@ -186,22 +208,40 @@ ROUTES = [
         "records",
         "create",
         credits=CONVERT_CREDITS,
+        heavy=_always,
     ),
     _route("GET", M + r"/search", _reader(listing.search), "search"),
     _route("GET", M + r"/deleted", _reader(listing.deleted), "records", "read"),
-    _route("POST", M + r"/upsert", upsert, "records", "create", "update", per_records=True),
+    _route("POST", M + r"/upsert", upsert, "records", "create", "update", **WRITE),
     _route("GET", M + "/" + ID, _reader(_get_one), "records", "read"),
-    _route("PUT", M + "/" + ID, update_one, "records", "update", per_records=True),
+    _route("PUT", M + "/" + ID, update_one, "records", "update", **WRITE),
     _route("DELETE", M + "/" + ID, delete_one, "records", "delete"),
     _route("GET", M, _reader(listing.list_records), "records", "read"),
-    _route("POST", M, insert, "records", "create", per_records=True),
-    _route("PUT", M, update_many, "records", "update", per_records=True),
-    _route("DELETE", M, delete_many, "records", "delete"),
+    _route("POST", M, insert, "records", "create", **WRITE),
+    _route("PUT", M, update_many, "records", "update", **WRITE),
+    _route("DELETE", M, delete_many, "records", "delete", heavy=_many_ids),
 ]
 
 
 # ---- dispatch --------------------------------------------------------------------------
 def handle(org: Org, request: Request) -> Reply:
+    chosen = _match(request)
+    if isinstance(chosen, Reply):
+        return chosen
+    route, match = chosen
+    with org.lock:
+        return _authorised(org, request, route, match.groupdict())
+
+
+def is_heavy(request: Request) -> bool:
+    """Whether the call also counts against the sub-concurrency cap (see HEAVY_OVER)."""
+    chosen = _match(request)
+    if isinstance(chosen, Reply) or chosen[0].heavy is None:
+        return False
+    return chosen[0].heavy(request)
+
+
+def _match(request: Request) -> tuple[Route, re.Match] | Reply:
     tail = request.path[len(V2_PREFIX) :].strip("/")  # both prefixes have the same length
     found = [(r, m) for r in ROUTES if (m := r.pattern.fullmatch(tail))]
     if not found:
@@ -213,9 +253,7 @@ def handle(org: Org, request: Request) -> Reply:
         return zoho_error(
             400, "INVALID_REQUEST_METHOD", "The http request method type is not a valid one"
         )
-    route, match = chosen
-    with org.lock:
-        return _authorised(org, request, route, match.groupdict())
+    return chosen
 
 
 def _authorised(org: Org, request: Request, route: Route, params: dict) -> Reply:
@@ -231,11 +269,12 @@ def _authorised(org: Org, request: Request, route: Route, params: dict) -> Reply
     cost = _cost(route, request)
     retry_after = org.credits.spend(org.now(), cost, org.settings["credits_per_day"])
     if retry_after is not None:
+        headers = {"Retry_After": str(retry_after)} if org.settings["send_retry_after"] else {}
         return zoho_error(
             429,
             "TOO_MANY_REQUESTS",
             "You have exceeded the API credits allowed in 24 hours",
-            Retry_After=str(retry_after),
+            **headers,
         )
     org.stats.add_credits(cost)
     return route.handler(org, request, **params)

@@ -171,30 +171,6 @@ CONTACTS: list[Spec] = [
 
 STANDARD = {"Leads": LEADS, "Contacts": CONTACTS}
 
-# Zoho's default lead-conversion mapping (Leads field -> Contacts field).
-CONVERSION_MAP = {
-    "Owner": "Owner",
-    "Salutation": "Salutation",
-    "First_Name": "First_Name",
-    "Last_Name": "Last_Name",
-    "Email": "Email",
-    "Secondary_Email": "Secondary_Email",
-    "Phone": "Phone",
-    "Fax": "Fax",
-    "Mobile": "Mobile",
-    "Lead_Source": "Lead_Source",
-    "Designation": "Title",
-    "Email_Opt_Out": "Email_Opt_Out",
-    "Skype_ID": "Skype_ID",
-    "Twitter": "Twitter",
-    "Street": "Mailing_Street",
-    "City": "Mailing_City",
-    "State": "Mailing_State",
-    "Zip_Code": "Mailing_Zip",
-    "Country": "Mailing_Country",
-    "Description": "Description",
-}
-
 
 def picklist_values(values: list[str], new_id: Callable[[], str]) -> list[dict]:
     """Zoho lists ``-None-`` first; clients send the ``display_value`` (Kaizen #205)."""

@@ -104,7 +104,7 @@ def _list(org: Org, module: str, request: Request) -> Reply:
     elif query.get("page_token"):
         raise _bad("INVALID_DATA", "invalid data", param_name="page_token")  # v2 has none
     if query.get("ids"):
-        return _by_ids(org, module, query)
+        return _by_ids(org, module, request)
     per_page = min(_int_param(query, "per_page", MAX_PER_PAGE), MAX_PER_PAGE)
     sort_by = _choice(query, "sort_by", SORTABLE, "id")
     sort_order = _choice(query, "sort_order", ("asc", "desc"), "desc")
@@ -222,7 +222,7 @@ def _page_reply(
     chunk = [store.records[i] for i in ids[start : start + per_page] if i in store.records]
     if not chunk:
         return empty(304 if since is not None else 204)
-    render = Renderer(org, module, _fields_param(request.query))
+    render = Renderer(org, module, _fields_param(request.query), v8=not request.legacy)
     more = start + per_page < len(ids)
     info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": more}
     if not request.legacy:
@@ -252,13 +252,14 @@ def _token_info(
     return info
 
 
-def _by_ids(org: Org, module: str, query: dict) -> Reply:
+def _by_ids(org: Org, module: str, request: Request) -> Reply:
+    query = request.query
     store = org.stores[module]
     wanted = [i.strip() for i in query["ids"].split(",")][:MAX_PER_PAGE]
     chunk = [store.records[i] for i in wanted if i in store.records]
     if not chunk:
         return empty(204)
-    render = Renderer(org, module, _fields_param(query))
+    render = Renderer(org, module, _fields_param(query), v8=not request.legacy)
     info = {"per_page": MAX_PER_PAGE, "count": len(chunk), "page": 1, "more_records": False}
     return Reply(200, render.page(chunk, info), {"Content-Type": JSON_TYPE})
 
@@ -268,7 +269,7 @@ def get_record(org: Org, module: str, record_id: str, request: Request) -> Reply
     record = org.stores[module].records.get(record_id)
     if record is None:
         return empty(204)
-    render = Renderer(org, module, _fields_param(request.query))
+    render = Renderer(org, module, _fields_param(request.query), v8=not request.legacy)
     return json_reply(200, {"data": [render(record)]})
 
 
@@ -306,7 +307,7 @@ def _search(org: Org, module: str, request: Request) -> Reply:
     chunk = [records[i] for i in ids[start : start + per_page] if i in records]
     if not chunk:
         return empty(204)
-    render = Renderer(org, module, _fields_param(query))
+    render = Renderer(org, module, _fields_param(query), v8=not request.legacy)
     info = {
         "per_page": per_page,
         "count": len(chunk),

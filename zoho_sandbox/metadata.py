@@ -32,8 +32,8 @@ def org_info(org: Org, request: Request) -> Reply:
         "photo_id": None,
         "type": "production",
         "license_details": {
-            "paid": True,
-            "paid_type": "standard",
+            "paid": org.settings["edition"] != "free",
+            "paid_type": org.settings["edition"],
             "paid_expiry": None,
             "users_license_purchased": len(org.users),
             "trial_type": None,

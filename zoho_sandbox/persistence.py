@@ -33,6 +33,7 @@ def dump(org: Org) -> dict[str, Any]:
             "refresh_tokens": [_scoped(asdict(t)) for t in org.refresh_tokens.values()],
             "access_tokens": [_scoped(asdict(t)) for t in org.access_tokens.values()],
             "fields": {m: list(f.values()) for m, f in org.fields.items()},
+            "conversion_mapping": org.conversion_mapping,
             "records": {m: [_record(r) for r in s.records.values()] for m, s in org.stores.items()},
             "deleted": {m: s.deleted for m, s in org.stores.items()},
         }
@@ -74,6 +75,7 @@ def load(org: Org, data: dict[str, Any]) -> None:
         }
         org.access_tokens = {t["token"]: AccessToken(**_frozen(t)) for t in data["access_tokens"]}
         org.fields = {m: {f["api_name"]: f for f in fields} for m, fields in data["fields"].items()}
+        org.conversion_mapping = data.get("conversion_mapping", {})  # absent before it existed
         for module, rows in data["records"].items():
             store = org.stores[module]
             for row in rows:

@@ -9,13 +9,15 @@ import json
 from typing import Any
 
 from zoho_sandbox.clock import format_time
-from zoho_sandbox.fields import CONVERSION_MAP, READ_ONLY
+from zoho_sandbox.fields import READ_ONLY
 from zoho_sandbox.state import Org
 from zoho_sandbox.store import Record
 from zoho_sandbox.validation import clean, invalid_data, record_error
 
 MAX_BATCH = 100  # Zoho: at most 100 records per insert, update, upsert or delete call
 CONVERTED_REFUSAL = "can't update the converted record"
+# v3+ Leads also carry the conversion as fields (zoho-crm-api.md §9.2, §10); v2 lacks them.
+CONVERSION_FIELDS = ("Converted__s", "Converted_Date_Time")
 
 
 def batch_status(results: list[dict], all_good: int, *, legacy: bool) -> int:
@@ -143,74 +145,31 @@ def delete(org: Org, module: str, record_id: str, actor: str) -> dict:
     return {**success, "status": "success"}
 
 
-def convert_lead(org: Org, lead_id: str, actor: str, contact_id: str | None = None) -> dict:
-    """Convert a lead: it stays in Leads flagged ``$converted`` and a Contact carries it on.
-
-    Returns Zoho's ``{"Contacts", "Deals", "Accounts"}`` or raises ``LookupError``/``ValueError``.
-    """
-    lead = org.stores["Leads"].records.get(lead_id)
-    if lead is None:
-        raise LookupError(lead_id)
-    if lead.converted:
-        raise ValueError(lead_id)
-    now = int(org.now())
-    account = _account_for(org, lead.values.get("Company"))
-    values = _contact_values(org, lead, account)
-    contacts = org.stores["Contacts"]
-    if contact_id and contact_id in contacts.records:
-        contact = contacts.records[contact_id]
-        contact.modified, contact.modified_by = now, actor
-        contacts.change(contact, values)
-    else:
-        contact = Record(org.new_id(), values, now, now, actor, actor)
-        contacts.add(contact)
-    lead.converted = True
-    lead.converted_detail = {
-        "contact": contact.id,
-        "account": account and account["id"],
-        "deal": None,
-        "converted_by": actor,
-        "convert_date": now,
-    }
-    lead.modified, lead.modified_by = now, actor
-    org.stores["Leads"].touch(lead)
-    return {"Contacts": contact.id, "Deals": None, "Accounts": account and account["id"]}
-
-
-def _account_for(org: Org, company: Any) -> dict | None:
-    # Zoho creates an Account from Company; the sandbox has no Accounts module, so the
-    # account only lives as the Contact's Account_Name lookup.
-    return {"name": company, "id": org.new_id()} if company else None
-
-
-def _contact_values(org: Org, lead: Record, account: dict | None) -> dict:
-    contact_fields = org.fields["Contacts"]
-    values = {dst: lead.values.get(src) for src, dst in CONVERSION_MAP.items()}
-    for api_name, field in org.fields["Leads"].items():
-        twin = contact_fields.get(api_name)
-        if field["custom_field"] and twin and twin["data_type"] == field["data_type"]:
-            values[api_name] = lead.values.get(api_name)
-    values["Account_Name"] = account
-    return {k: v for k, v in values.items() if v is not None}
-
-
 def _full_name(values: dict) -> str | None:
     parts = [values.get("First_Name"), values.get("Last_Name")]
     return " ".join(p for p in parts if p) or None
 
 
 class Renderer:
-    """Turns records into Zoho's JSON shape; built once per request."""
+    """Turns records into Zoho's JSON shape; built once per request.
 
-    def __init__(self, org: Org, module: str, only: list[str] | None = None) -> None:
+    ``v8``: Leads carry ``Converted__s`` and ``Converted_Date_Time``, in full records and
+    when ``only`` names them; v2 knows neither.
+    """
+
+    def __init__(
+        self, org: Org, module: str, only: list[str] | None = None, *, v8: bool = False
+    ) -> None:
         self.org = org
         self.tz = org.settings["time_zone_offset_minutes"]
         fields = org.fields[module]
+        self.conversion = v8 and module == "Leads"
+        known = {*fields, *(CONVERSION_FIELDS if self.conversion else ())}
         self.full = only is None
-        self.names = list(fields) if only is None else [n for n in only if n in fields]
-        self.plain = [n for n in self.names if n not in READ_ONLY]
-        self.specials = [n for n in self.names if n in READ_ONLY]
-        self.key = (self.tz, len(fields))  # fields are only ever added
+        self.names = list(fields) if only is None else [n for n in only if n in known]
+        self.plain = [n for n in self.names if n not in READ_ONLY and n not in CONVERSION_FIELDS]
+        self.specials = [n for n in self.names if n in READ_ONLY or n in CONVERSION_FIELDS]
+        self.key = (self.tz, len(fields), self.conversion)  # fields are only ever added
         self._times: dict[int, str] = {}
         self._users: dict[str, dict] = {}
         self._meta_constant = _META_CONSTANT
@@ -239,6 +198,8 @@ class Renderer:
             out.update(self._meta_constant)
             out["$converted"] = record.converted
             out["$converted_detail"] = self._converted_detail(record)
+            if self.conversion:
+                out.update((name, self._special(name, record)) for name in CONVERSION_FIELDS)
         return out
 
     def encoded(self, record: Record) -> bytes:
@@ -264,6 +225,11 @@ class Renderer:
             return self.user(record.created_by)
         if name == "Modified_By":
             return self.user(record.modified_by)
+        if name == "Converted__s":
+            return record.converted
+        if name == "Converted_Date_Time":
+            moment = record.converted_detail.get("convert_date")
+            return None if moment is None else self.time(moment)
         return _full_name(record.values)
 
     def _converted_detail(self, record: Record) -> dict:

@@ -60,15 +60,30 @@ def _zoho(org: Org, request: Request) -> Reply:
         _sleep(delay_ms)
         return oauth.handle(org, request)
     if not org.gate.enter(org.settings["max_concurrency"]):
-        org.stats.count_throttle()
-        return zoho_error(
-            429, "TOO_MANY_REQUESTS", "You have exceeded the concurrency limit", Retry_After="1"
-        )
+        return _too_many(org, "concurrency", sub=False)
     try:
-        _sleep(delay_ms)  # while counted in flight, so the concurrency cap is observable
-        return crm.handle(org, request)
+        return _crm_in_flight(org, request, delay_ms)
     finally:
         org.gate.leave()
+
+
+def _crm_in_flight(org: Org, request: Request, delay_ms: float) -> Reply:
+    """A heavy call (crm.is_heavy) must also pass the sub-concurrency cap (Kaizen #203)."""
+    heavy = crm.is_heavy(request)
+    if heavy and not org.sub_gate.enter(org.settings["max_sub_concurrency"]):
+        return _too_many(org, "sub-concurrency", sub=True)
+    try:
+        _sleep(delay_ms)  # while counted in flight, so the concurrency caps are observable
+        return crm.handle(org, request)
+    finally:
+        if heavy:
+            org.sub_gate.leave()
+
+
+def _too_many(org: Org, limit: str, *, sub: bool) -> Reply:
+    org.stats.count_throttle(sub=sub)
+    headers = {"Retry_After": "1"} if org.settings["send_retry_after"] else {}
+    return zoho_error(429, "TOO_MANY_REQUESTS", f"You have exceeded the {limit} limit", **headers)
 
 
 def _sleep(delay_ms: float) -> None:

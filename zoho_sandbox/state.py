@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoho_sandbox import editions
 from zoho_sandbox import fields as field_defs
 from zoho_sandbox.accounting import CreditLedger, Gate, Stats
 from zoho_sandbox.clock import Clock
@@ -22,15 +23,21 @@ from zoho_sandbox.validation import Rules
 MODULES = ("Leads", "Contacts")
 
 DEFAULT_SETTINGS: dict[str, Any] = {
-    # Standard edition: paid editions start at 50,000 credits a rolling day (Kaizen #203,
+    # A small Standard org: paid editions start at 50,000 credits a rolling day (Kaizen
     # #93; Standard caps at 100,000 with more users) and 10 concurrent calls (Kaizen #203).
+    # Setting an edition brings its published maximums (editions.py).
+    "edition": "standard",
     "credits_per_day": 50_000,
     "max_concurrency": 10,
+    # Kaizen #203: heavy calls (writes of more than 10 records, convert) share about 10.
+    "max_sub_concurrency": 10,
     "latency_ms": 0,
     "page_token_max_records": 100_000,
     "page_token_ttl_seconds": 86_400,
     # §10: Zoho stores a value missing from a picklist (as an unused option).
     "reject_unknown_picklist": False,
+    # Kindness: a 429 tells how long to wait. Zoho's Retry-After is not confirmed (§10).
+    "send_retry_after": False,
     "reject_unknown_fields": False,
     "legacy_status": False,
     # Kindnesses, off: /org, /users and /settings/modules with any ZohoCRM scope; search
@@ -50,6 +57,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "access_tokens_per_refresh_token_per_10_minutes": 10,
     "token_throttle_status": 200,
 }
+UNLIMITED_OK = {"credits_per_day"}  # None: no limit (Ultimate)
 
 
 @dataclass
@@ -94,13 +102,14 @@ class Org:
     def __init__(self, *, settings: dict[str, Any] | None = None, base_url: str = "") -> None:
         self.lock = threading.RLock()
         self.base_url = base_url
-        self.startup_settings = {**DEFAULT_SETTINGS, **(settings or {})}
+        self.startup_settings = editions.with_changes(DEFAULT_SETTINGS, settings or {})
         self.zgid = str(random.SystemRandom().randrange(10**8, 10**9))
         self._id_prefix = str(random.SystemRandom().randrange(10**6, 10**7))
         self.clock = Clock()
         self.faults = FaultBook()
         self.stats = Stats()
         self.gate = Gate()
+        self.sub_gate = Gate()  # heavy calls only, inside ``gate``
         self.dirty = threading.Event()
         self._id_lock = threading.Lock()
         self.reset()
@@ -121,6 +130,8 @@ class Org:
             self.fields = {m: self._standard_fields(m) for m in MODULES}
             self.stores = {m: ModuleStore(m) for m in MODULES}
             self.module_ids = {m: self.new_id() for m in MODULES}
+            # Custom Leads field -> custom Contacts field, as an admin maps them (§10).
+            self.conversion_mapping: dict[str, str] = {}
             self.page_tokens: OrderedDict[str, Any] = OrderedDict()
             self.credits = CreditLedger()
             self.faults.clear()
@@ -130,6 +141,7 @@ class Org:
     def reset_stats(self) -> None:
         self.stats.reset()
         self.gate.max_seen = self.gate.in_flight
+        self.sub_gate.max_seen = self.sub_gate.in_flight
 
     # ---- identity --------------------------------------------------------------------
     def new_id(self) -> str:

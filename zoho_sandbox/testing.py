@@ -76,6 +76,7 @@ class SandboxHandle:
         length: int | None = None,
         pick_list_values: list[str] | None = None,
         unique: bool = False,
+        lookup_module: str | None = None,
     ) -> dict:
         body = {
             "module": module,
@@ -88,6 +89,8 @@ class SandboxHandle:
             body["length"] = length
         if pick_list_values is not None:
             body["pick_list_values"] = pick_list_values
+        if lookup_module is not None:
+            body["lookup_module"] = lookup_module
         return self._call("POST", "fields", body, expect=(201,))
 
     def create_records(self, module: str, records: list[dict]) -> list[str]:
@@ -101,6 +104,17 @@ class SandboxHandle:
 
     def convert_lead(self, lead_id: str) -> str:
         return self._call("POST", f"records/Leads/{lead_id}/convert", {})["contact_id"]
+
+    def set_conversion_mapping(self, mapping: dict[str, str]) -> dict[str, str]:
+        """What an admin maps in Setup → Lead Conversion Mapping (custom field -> custom field).
+
+        Replaces the previous mapping; ``{}`` maps nothing. Conversion always copies Zoho's
+        standard mapping; without this, no custom field reaches the Contact.
+        """
+        return self._call("PUT", "conversion_mapping", mapping)
+
+    def conversion_mapping(self) -> dict[str, str]:
+        return self._call("GET", "conversion_mapping")
 
     def records(self, module: str) -> list[dict]:
         return self._call("GET", f"records/{module}")["data"]

@@ -115,3 +115,47 @@ def test_a_converted_lead_refuses_updates_per_record(sandbox, crm):
         "INVALID_DATA", "can't update the converted record", {"id": lead_id})  # fmt: skip
     assert accepted["status"] == "success"
     assert crm.get(f"Leads/{lead_id}").json()["data"][0]["Last_Name"] == "Gone"
+
+
+def test_v8_leads_carry_converted_s_and_its_time_in_the_org_offset(sandbox, crm):
+    sandbox.set_limits(time_zone_offset_minutes=120)
+    [lead_id] = sandbox.create_records("Leads", [{"Last_Name": "Turing"}])
+    v8 = crm.v8()
+    [fresh] = v8.get(f"Leads/{lead_id}").json()["data"]
+    assert (fresh["Converted__s"], fresh["Converted_Date_Time"]) == (False, None)
+    sandbox.convert_lead(lead_id)
+    [lead] = v8.get(f"Leads/{lead_id}").json()["data"]
+    assert lead["Converted__s"] is True and lead["$converted"] is True
+    assert lead["Converted_Date_Time"] == lead["$converted_detail"]["convert_date"]
+    assert lead["Converted_Date_Time"].endswith("+02:00")
+
+
+def test_v8_listings_may_name_the_conversion_fields(sandbox, crm):
+    [done, open_] = sandbox.create_records("Leads", [{"Last_Name": "Done"}, {"Last_Name": "Open"}])
+    sandbox.convert_lead(done)
+    params = {"fields": "Last_Name,Converted__s,Converted_Date_Time", "converted": "both"}
+    rows = {r["id"]: r for r in crm.v8().get("Leads", params=params).json()["data"]}
+    assert set(rows[done]) == {"id", "Last_Name", "Converted__s", "Converted_Date_Time"}
+    assert rows[done]["Converted__s"] is True and rows[done]["Converted_Date_Time"]
+    assert (rows[open_]["Converted__s"], rows[open_]["Converted_Date_Time"]) == (False, None)
+    by_ids = {"ids": f"{done},{open_}", "fields": "Converted__s"}
+    assert [r["Converted__s"] for r in crm.v8().get("Leads", params=by_ids).json()["data"]] == [
+        True,
+        False,
+    ]
+
+
+def test_v2_and_contacts_have_no_conversion_fields(sandbox, crm):
+    [lead_id] = sandbox.create_records("Leads", [{"Last_Name": "Old"}])
+    contact_id = sandbox.convert_lead(lead_id)
+    [lead] = crm.get(f"Leads/{lead_id}").json()["data"]
+    assert lead["$converted"] is True
+    assert not {"Converted__s", "Converted_Date_Time"} & set(lead)
+    named = {"fields": "Last_Name,Converted__s", "converted": "both"}
+    assert set(crm.get("Leads", params=named).json()["data"][0]) == {"id", "Last_Name"}
+    [contact] = crm.v8().get(f"Contacts/{contact_id}").json()["data"]
+    assert not {"Converted__s", "Converted_Date_Time"} & set(contact)
+    names = {f["api_name"] for f in crm.v8().get("settings/fields?module=Leads").json()["fields"]}
+    assert "Converted__s" not in names  # not listed as field metadata (README, choice 10)
+    criteria = {"criteria": "(Converted__s:equals:true)", "converted": "both"}
+    assert crm.v8().get("Leads/search", params=criteria).json()["code"] == "INVALID_QUERY"
