@@ -23,6 +23,7 @@ from integration.sync.merge import merge_push
 from integration.sync.messages import zoho_record_message
 from integration.sync.pull import STATE_FIELDS
 from integration.sync.record import rows_insert, rows_update
+from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
 
 BATCH = 100  # Zoho's limit of records per write call
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
@@ -214,7 +215,7 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
             payloads(),
             duplicate_check_fields=("Email",),
             trigger=("workflow",),
-            concurrency=run.concurrency,
+            concurrency=min(run.concurrency, HEAVY_CALLS_AT_ONCE),
         )
     for out in resting:
         if out.skip_reason:

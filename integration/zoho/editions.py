@@ -24,6 +24,10 @@ class Allowance:
     daily_credits: int | None  # rolling 24 hours; None: unlimited
 
 
+# Zoho's sub-concurrency: heavy calls (writes of more than 10 records, convert) in
+# flight at once, whatever the edition (Kaizen #203, §10).
+HEAVY_CALLS_AT_ONCE = 10
+
 ALLOWANCES = {
     Edition.FREE: Allowance(5, 5_000),
     Edition.STANDARD: Allowance(10, 100_000),

@@ -151,3 +151,24 @@ def test_the_workspace_s_daily_credit_cap_stops_a_run_as_partial_and_spares_form
     connected.save()
     assert sync(workspace).status == SyncRun.Status.SUCCESS
     assert len(zoho.records("Leads")) == 250
+
+
+def test_on_a_professional_org_the_run_uses_15_calls_at_once_but_10_heavy_writes(zoho, workspace):
+    from integration.services import connection_limits_update
+    from tests.integration.conftest import ORG_READ
+    from tests.sync.conftest import connect
+
+    zoho.set_limits(edition="professional", latency_ms=300)  # writes overlap
+    connection = connect(zoho, workspace, scope=ORG_READ)  # the org's license names it
+    assert (connection.edition, connection.max_concurrency) == ("professional", 15)
+    plezi_contacts(workspace, 3000)  # 30 upserts of 100: heavy calls
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.SUCCESS, run.error
+    stats = zoho.stats()
+    assert stats["max_sub_concurrency_seen"] <= 10 and stats["sub_concurrency_throttled"] == 0
+    assert len(zoho.records("Leads")) == 3000
+    connection_limits_update(connection=connection, edition="free", daily_credit_cap=None)
+    connection.refresh_from_db()
+    assert connection.max_concurrency == 5
