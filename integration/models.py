@@ -84,10 +84,6 @@ class ZohoConnection(models.Model):
         """Whether a sync may try to call Zoho (an `error` status may be passing trouble)."""
         return bool(self.refresh_token) and self.status != self.Status.NEEDS_RECONNECT
 
-    @property
-    def has_filter(self) -> bool:
-        return bool(self.filter_field)
-
 
 class ZohoConcurrencySlot(models.Model):
     """One of an org's concurrent-call slots, leased for one HTTP call at a time.

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from contacts.models import Field
 from contacts.values import clean_value
 
-ZOHO_TEXT_TYPES = {"text", "textarea", "email", "phone", "website"}
 ZOHO_NONE = "-None-"
 
 

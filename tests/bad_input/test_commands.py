@@ -99,7 +99,7 @@ WORKSPACE_CASES = [
     # sync
     pytest.param(
         ["sync", "nope"],
-        "No workspace 'nope'. See `python manage.py create_workspace`.",
+        "No workspace with the slug 'nope'. Create it with `python manage.py create_workspace`.",
         id="sync-unknown",
     ),
     pytest.param(
@@ -219,7 +219,7 @@ def test_zoho_connect_without_its_required_flags_lists_them(workspace):
 def test_zoho_connect_to_an_unknown_workspace(zoho, db):
     said = run("zoho_connect", "nope", *connect_argv(form_data(zoho))[2:])
 
-    assert said == "No workspace with the slug 'nope'."
+    assert said.startswith("No workspace with the slug 'nope'. Create it with")
     assert zoho.stats()["total_calls"] == 0
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.workspaces import workspace_named
 from contacts.csv_io import CsvRefused, contacts_import_csv
-from contacts.management.commands._workspace import workspace_named
 
 
 class Command(BaseCommand):

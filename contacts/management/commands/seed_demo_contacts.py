@@ -3,8 +3,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.management.workspaces import workspace_named
 from contacts.catalogue import LEAD_SOURCES, MAX_BEHAVIOUR_SCORE, STATES
-from contacts.management.commands._workspace import workspace_named
 from contacts.models import Contact
 from contacts.services import contacts_upsert
 

@@ -1,8 +1,8 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from accounts.models import Workspace
+from accounts.management.workspaces import workspace_named
 from integration.models import SyncRun
 from integration.sync.runner import sync_run
 
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="show changes, write nothing")
 
     def handle(self, slug, full, dry_run, **options):
-        workspace = Workspace.objects.filter(slug=slug).first()
-        if workspace is None:
-            raise CommandError(f"No workspace {slug!r}. See `python manage.py create_workspace`.")
+        workspace = workspace_named(slug)
         run = sync_run(
             workspace_id=workspace.pk,
             trigger=SyncRun.Trigger.COMMAND,

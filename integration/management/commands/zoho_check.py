@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Workspace
+from accounts.management.workspaces import workspace_named
 from integration.selectors.connection import connection_of
 from integration.services import connection_check
 
@@ -12,9 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="the workspace's slug")
 
     def handle(self, slug, **options):
-        workspace = Workspace.objects.filter(slug=slug).first()
-        if workspace is None:
-            raise CommandError(f"No workspace with the slug {slug!r}.")
+        workspace = workspace_named(slug)
         connection = connection_of(workspace)
         if connection is None:
             raise CommandError(f"{slug} is not connected to Zoho CRM (see zoho_connect).")

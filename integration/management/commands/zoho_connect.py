@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Workspace
+from accounts.management.workspaces import workspace_named
 from integration.selectors.connection import connection_state
 from integration.services import ConnectionProblem, connection_update
 
@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--filter-value", default="")
 
     def handle(self, slug, **options):
-        workspace = Workspace.objects.filter(slug=slug).first()
-        if workspace is None:
-            raise CommandError(f"No workspace with the slug {slug!r}.")
+        workspace = workspace_named(slug)
         data = {key: self._value(options[key]) for key in _KEYS}
         try:
             connection = connection_update(workspace=workspace, data=data, actor=None)
