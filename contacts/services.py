@@ -109,13 +109,20 @@ def contacts_upsert(*, workspace: Workspace, rows: Iterable[tuple[int, dict]]) -
     """
     fields = fields_by_key(workspace)
     report = UpsertReport()
+    first_row: dict[str, int] = {}  # email → the line that brought it
     for chunk in _chunks(rows, CHUNK_SIZE):
         cleaned = []
         for number, raw in chunk:
             try:
-                cleaned.append(_clean_row(fields, raw))
+                row = _clean_row(fields, raw)
             except ValidationError as error:
                 report.errors.append((number, "; ".join(error.messages)))
+                continue
+            if row["email"] in first_row:
+                report.errors.append((number, _repeated(row["email"], first_row[row["email"]])))
+                continue
+            first_row[row["email"]] = number
+            cleaned.append(row)
         for _, created, changed in contacts_write(workspace=workspace, rows=cleaned):
             if created:
                 report.created += 1
@@ -124,6 +131,13 @@ def contacts_upsert(*, workspace: Workspace, rows: Iterable[tuple[int, dict]]) -
             else:
                 report.unchanged += 1
     return report
+
+
+def _repeated(email: str, first: int) -> str:
+    return (
+        f"{email} is already on line {first} (emails are compared ignoring case), so this "
+        "line was not imported: merge the two lines and import the file again."
+    )
 
 
 def _clean_row(fields: dict[str, Field], raw: dict) -> dict:

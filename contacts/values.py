@@ -6,6 +6,7 @@ value that is refused in one place is refused everywhere, with the same words.
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -25,11 +26,21 @@ _MAX_LENGTHS = {f.key: f.max_length for f in STANDARD_FIELDS}
 
 
 def normalise_email(raw: str) -> str:
-    """Emails identify contacts case-insensitively; we store them lower-cased."""
-    email = (raw or "").strip().lower()
+    """An address's one stored form, so one person is one contact wherever it was typed:
+    Unicode NFC, lower-cased, the domain in its ASCII (IDNA) form as Zoho takes it.
+    Invisible format characters (a zero-width space pasted along) are refused, not
+    silently dropped: the person should see that the address they typed was not clean."""
+    text = unicodedata.normalize("NFC", (raw or "").strip())
+    if any(unicodedata.category(ch) == "Cf" for ch in text):
+        raise ValidationError(
+            f"“{text.encode('ascii', 'backslashreplace').decode()}” holds an invisible "
+            "character (such as a zero-width space, often pasted along): type the address again."
+        )
+    local, at, domain = text.rpartition("@")
     try:
+        email = f"{local}@{domain.encode('idna').decode('ascii')}".lower() if at else text.lower()
         validate_email(email)
-    except ValidationError:
+    except (UnicodeError, ValidationError):
         raise ValidationError(f"“{raw}” is not a valid email address.") from None
     return email
 

@@ -21,7 +21,7 @@ MIXED = (
     " ,No,Email,,,,,\n"  # line 7: missing email
     "\n"  # line 8: blank lines are skipped
     '"dan@example.com","Dan ""The Man""",,51,,,,\n'  # line 9: score out of range
-    "ada@example.com,Augusta,,,,,,\n"  # line 10: unchanged
+    "ada@example.com,Augusta,,,,,,\n"  # line 10: line 3's email again
 )
 MIXED_ERRORS = [
     "Line 4: “not-an-email” is not a valid email address.",
@@ -32,6 +32,8 @@ MIXED_ERRORS = [
     "Web Research, Chat).",
     "Line 7: email is missing: every contact needs an email address.",
     "Line 9: Behaviour score: a whole number from 0 to 50 (got 51).",
+    "Line 10: ada@example.com is already on line 3 (emails are compared ignoring case), so "
+    "this line was not imported: merge the two lines and import the file again.",
 ]
 
 
@@ -42,7 +44,7 @@ def _import(workspace, text: str | bytes):
 
 def test_mixed_file_imports_good_rows_and_reports_bad_ones_by_line(workspace, contact, industry):
     result = _import(workspace, MIXED)
-    assert result.summary() == "created=1 updated=1 unchanged=0 failed=5"
+    assert result.summary() == "created=1 updated=1 unchanged=0 failed=6"
     assert result.error_lines() == MIXED_ERRORS
     assert result.unknown_columns == ["shoe_size", "Favourite Colour"]
     new = Contact.objects.get(email="new@example.com")
@@ -51,11 +53,12 @@ def test_mixed_file_imports_good_rows_and_reports_bad_ones_by_line(workspace, co
     assert not Contact.objects.filter(email__in=["bob@example.com", "carol@example.com"]).exists()
 
 
-def test_the_same_contact_twice_in_one_file_counts_once(workspace, contact):
+def test_an_email_repeated_in_a_file_is_refused_on_its_later_line(workspace, contact):
     result = _import(workspace, "email,first_name\nada@example.com,Augusta\nADA@example.com,A\n")
-    assert result.summary() == "created=0 updated=1 unchanged=0 failed=0"
+    assert result.summary() == "created=0 updated=1 unchanged=0 failed=1"
+    assert result.error_lines()[0].startswith("Line 3: ada@example.com is already on line 2")
     contact.refresh_from_db()
-    assert contact.first_name == "A"
+    assert contact.first_name == "Augusta"
 
 
 def test_blank_cells_never_erase_stored_values(workspace, industry):
@@ -146,7 +149,7 @@ def test_command_prints_errors_and_the_summary(workspace, contact, industry, tmp
     assert out.getvalue().splitlines() == [
         "Ignored unknown columns: shoe_size, Favourite Colour.",
         *MIXED_ERRORS,
-        "created=1 updated=1 unchanged=0 failed=5",
+        "created=1 updated=1 unchanged=0 failed=6",
     ]
 
 
@@ -183,7 +186,7 @@ def test_import_page_shows_the_summary_and_errors(owner_client, workspace, conta
     )
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<code>created=1 updated=1 unchanged=0 failed=5</code>" in content
+    assert "<code>created=1 updated=1 unchanged=0 failed=6</code>" in content
     assert "Ignored unknown columns: shoe_size, Favourite Colour" in content
     assert "<li>Line 5: Behaviour score: “lots” is not a number.</li>" in content
     assert Contact.objects.filter(workspace=workspace).count() == 2
