@@ -23,7 +23,9 @@ from integration.sync.merge import merge_push
 from integration.sync.messages import zoho_record_message
 from integration.sync.pull import STATE_FIELDS
 from integration.sync.record import rows_insert, rows_update
+from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
+from integration.zoho.errors import ZohoError
 
 BATCH = 100  # Zoho's limit of records per write call
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
@@ -209,7 +211,11 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
     if run.dry_run:
         for _ in payloads():
             pass
-    else:
+        _report_resting(run, resting)
+        for out in sending:
+            run.preview_push(out)
+        return
+    try:
         results = run.client.upsert_many(
             LEADS,
             payloads(),
@@ -217,14 +223,33 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
             trigger=("workflow",),
             concurrency=min(run.concurrency, HEAVY_CALLS_AT_ONCE),
         )
+    except ZohoError as error:
+        # What Zoho answered before the failure is recorded, so the counts tell the
+        # truth and the next run does not send (and pay for) it again.
+        _record(run, resting, _answered(sending, getattr(error, "written", {})), snapshot)
+        raise
+    _record(run, resting, list(zip(sending, results, strict=True)), snapshot)
+
+
+def _answered(sending: list[Outgoing], written: dict[int, list]) -> list[tuple]:
+    """The (outgoing, result) pairs of the batches Zoho answered, by batch number."""
+    return [
+        pair
+        for batch, results in sorted(written.items())
+        for pair in zip(
+            sending[batch * WRITE_BATCH : (batch + 1) * WRITE_BATCH], results, strict=True
+        )
+    ]
+
+
+def _report_resting(run, resting: list[Outgoing]) -> None:
     for out in resting:
         if out.skip_reason:
             _report_skipped(run, out)
-    if run.dry_run:
-        for out in sending:
-            run.preview_push(out)
-        return
-    outcomes = list(zip(sending, results, strict=True))
+
+
+def _record(run, resting: list[Outgoing], outcomes: list[tuple], snapshot) -> None:
+    _report_resting(run, resting)
     converted = [out for out, result in outcomes if _converted(out, result)]
     with transaction.atomic():
         states = [_settled(run, o, snapshot, "Nothing new for Zoho") for o in resting]

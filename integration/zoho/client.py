@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager, nullcontext, suppress
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -252,11 +252,11 @@ class ZohoClient:
         Batches must be independent (no two records with the same email in two
         batches). Each batch holds a limiter slot, so the org's cap holds
         however many workers do this at once; `concurrency` is capped by it.
+        When a batch fails, the ZohoError raised carries `written`: the results of
+        the batches Zoho did answer, by batch number, so the caller records them.
         """
         check, trigger = tuple(duplicate_check_fields), tuple(trigger)
         batches = chunked(records, WRITE_BATCH)
-        if concurrency <= 1:
-            return [r for b in batches for r in self._upsert_chunk(module, b, check, trigger)]
         per_batch = self._fan_out(
             lambda batch: self._upsert_chunk(module, batch, check, trigger), batches, concurrency
         )
@@ -512,16 +512,33 @@ class ZohoClient:
             self._retrying(lambda: self._replace(rejected), "token refresh")
         return job.work(job.item)
 
-    def _abandon(self, job: "_Job") -> None:
+    def _abandon(self, job: "_Job") -> Any:
+        """Stop waiting for `job`: its result if it had already got one, else None."""
         job.future.cancel()
-        with suppress(Exception):
-            job.future.result()
-        job.slot.close()
+        try:
+            return job.future.result()
+        except Exception:  # cancelled, failed, or its helper needed the caller
+            return None
+        finally:
+            job.slot.close()
 
     def _fan_out(self, work: Callable, items: Iterable, concurrency: int) -> list:
-        """`work(item)` for each item, up to `concurrency` at once; results in input order."""
-        width = self._width(concurrency)
+        """`work(item)` for each item, up to `concurrency` at once; results in input order.
+        A ZohoError raised carries `written`: the results settled so far, by index."""
         results: dict[int, Any] = {}
+        try:
+            width = self._width(concurrency)
+            if width <= 1:
+                for index, item in enumerate(items):
+                    results[index] = work(item)
+            else:
+                self._fan_out_wide(work, items, width, results)
+        except ZohoError as error:
+            error.written = dict(results)
+            raise
+        return [results[index] for index in sorted(results)]
+
+    def _fan_out_wide(self, work: Callable, items: Iterable, width: int, results: dict) -> None:
         jobs: dict[int, _Job] = {}
         with ThreadPoolExecutor(max_workers=width, thread_name_prefix="zoho") as pool:
             try:
@@ -532,9 +549,9 @@ class ZohoClient:
                 while jobs:
                     self._settle_first(jobs, results)
             finally:
-                for job in jobs.values():  # only after a failure
-                    self._abandon(job)
-        return [results[index] for index in sorted(results)]
+                for index, job in jobs.items():  # only after a failure
+                    if (done := self._abandon(job)) is not None:
+                        results[index] = done  # Zoho answered it: the caller records it
 
     def _settle_first(self, jobs: dict, results: dict) -> None:
         done, _ = wait([job.future for job in jobs.values()], return_when=FIRST_COMPLETED)
