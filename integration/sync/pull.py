@@ -22,7 +22,13 @@ from integration.sync.context import CONTACTS, LEADS
 from integration.sync.convert import ValueProblem, to_plezi
 from integration.sync.merge import converted_shadow, merge_pull, merge_push
 from integration.sync.record import rows_insert, rows_update
-from integration.zoho.errors import ZohoRequestError
+from integration.zoho.errors import (
+    CreditBudgetSpent,
+    ZohoAuthError,
+    ZohoError,
+    ZohoRateLimited,
+    ZohoRequestError,
+)
 
 # Zoho's If-Modified-Since has one-second resolution: re-read a little overlap.
 OVERLAP = timedelta(seconds=2)
@@ -58,7 +64,16 @@ def pull_modules(run, modules, *, full: bool = False) -> None:
         active = list(pulls)
         while active:
             for pull in list(active):
-                if not pull.next_page():
+                try:
+                    more = pull.next_page()
+                except ZohoError as error:
+                    if not _module_only(error):
+                        raise
+                    # This module's failure is its own: the other one goes on, and the
+                    # run says which module waits for the next run (watermark unmoved).
+                    run.module_errors[pull.module] = error.message
+                    more = False
+                if not more:
                     active.remove(pull)
     finally:
         for pull in pulls:
@@ -155,6 +170,11 @@ class _ModulePull:
             _move_watermark(self.run, self.module, self.watermark + OVERLAP + timedelta(seconds=1))
         else:
             _move_watermark(self.run, self.module, self.newest)
+
+
+def _module_only(error: ZohoError) -> bool:
+    """A failure of one module's reading, not of the connection, credits or cap."""
+    return not isinstance(error, (ZohoAuthError, ZohoRateLimited, CreditBudgetSpent))
 
 
 def _fields(run, module: str) -> list[str]:

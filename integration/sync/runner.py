@@ -62,6 +62,7 @@ class Run:
         self.recorder = Recorder(model)
         self.on_progress = on_progress
         self.watermarks = watermarks_of(self.workspace)
+        self.module_errors: dict[str, str] = {}  # Zoho modules that could not be read
         self.conversions = Conversions(to_plezi)
         self.to_zoho = Conversions(to_zoho)
         self.plezi_url = plezi_urls(self.workspace)  # Contact.plezi_url, without a query each
@@ -206,6 +207,8 @@ def _execute(
     except Exception:
         logger.exception("Sync run %s failed", model.pk)
         return _finish(model, run, SyncRun.Status.FAILED, _UNEXPECTED)
+    if run.module_errors:
+        return _finish(model, run, SyncRun.Status.PARTIAL, _unread(run.module_errors))
     status = SyncRun.Status.PARTIAL if run.recorder.counts["failed"] else SyncRun.Status.SUCCESS
     finished = _finish(model, run, status, "")
     # A first run (no watermark yet) compares every record, as a full resync does.
@@ -226,6 +229,8 @@ def _credit_budget(connection: ZohoConnection, model: SyncRun) -> int | None:
 def _steps(run: Run, *, full: bool, contact_ids) -> None:
     if contact_ids is None:
         pull_modules(run, MODULES, full=full)
+        if LEADS in run.module_errors:
+            return  # a push merges with what the Leads pull read: it waits for the next run
         unlink_deleted(run)
     else:
         linked = SyncState.objects.for_workspace(run.workspace).filter(
@@ -259,6 +264,21 @@ _NO_CREDITS = (
     "is synced by the next run once Zoho grants credits again (a rolling 24 hours), or buy "
     "add-on credits in Zoho."
 )
+
+
+def _unread(module_errors: dict[str, str]) -> str:
+    said = " ".join(
+        f"Zoho {module} could not be read: {message}" for module, message in module_errors.items()
+    )
+    waits = (
+        "Plezi's changes were not sent either: they wait for Leads to be read. "
+        if LEADS in module_errors
+        else ""
+    )
+    return (
+        f"{said} {waits}The rest was synced; the next run reads "
+        f"{' and '.join(module_errors)} again from where it stopped."
+    )
 
 
 def _cap_reached(connection: ZohoConnection) -> str:

@@ -103,7 +103,7 @@ def test_a_listing_that_cannot_go_on_fails_with_a_message(connected, zoho, works
 
     run = sync(workspace)
 
-    assert run.status == SyncRun.Status.FAILED
+    assert run.status == SyncRun.Status.PARTIAL  # the Contacts were read all the same
     assert "share the same few seconds" in run.error
 
 

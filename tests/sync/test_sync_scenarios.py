@@ -1,5 +1,7 @@
 """The sync end to end against the live sandbox: every rule of the seed as a scenario."""
 
+import pytest
+
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncRun, SyncState
 from tests.sync.conftest import add_contacts, by_email, lead, sync
@@ -422,3 +424,23 @@ def test_a_lead_sales_move_out_of_the_filter_gets_no_push_until_it_is_back(zoho,
     sync(workspace)
 
     assert zoho.records("Leads")[0]["Company"] == "Plezi edit"
+
+
+@pytest.mark.parametrize("failing", ["Contacts", "Leads"])
+def test_a_module_zoho_cannot_list_does_not_stop_the_other(connected, zoho, workspace, failing):
+    other = "Leads" if failing == "Contacts" else "Contacts"
+    zoho.create_records(other, [lead(f"in-{other.lower()}@zoho.test")])
+    add_contacts(workspace, {"email": "p@plezi.test", "last_name": "P"})
+    body = {"code": "INVALID_DATA", "details": {}, "message": "broken", "status": "error"}
+    zoho.add_fault(path=f"^/crm/v8/{failing}$", method="GET", status=400, body=body, times=99)
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.PARTIAL
+    assert f"Zoho {failing} could not be read" in run.error and "the next run reads" in run.error
+    assert plezi(workspace, f"in-{other.lower()}@zoho.test") is not None  # the other was read
+    pushed = "p@plezi.test" in by_email(zoho.records("Leads"))
+    assert pushed == (failing == "Contacts")  # pushes wait only for the Leads pull
+    zoho.clear_faults()
+    assert sync(workspace).status == SyncRun.Status.SUCCESS
+    assert "p@plezi.test" in by_email(zoho.records("Leads"))
