@@ -122,6 +122,12 @@ class People:
     def import_csv(self, rng: random.Random) -> None:
         tenant = rng.choice(self.stage.tenants)
         rows = [self._csv_row(tenant, rng) for _ in range(rng.randint(5, 30))]
+        # One line an email, as the import requires (a repeated line is refused, so the
+        # ledger would record a write that never happened).
+        first_of_each: dict[str, dict] = {}
+        for row in rows:
+            first_of_each.setdefault(row["email"], row)
+        rows = list(first_of_each.values())
         columns = ["email", "first_name", "last_name", "company", "city", "behaviour_score"]
         columns.append("state")
         out = io.StringIO()
