@@ -27,7 +27,6 @@ from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
 from integration.zoho.errors import ZohoError
 
-BATCH = 100  # Zoho's limit of records per write call
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
 TO_ZOHO = SyncIssue.Direction.TO_ZOHO
 PLEZI_URL_KEY = "plezi_url"  # its shadow entry: resent when the field appears or the URL moves
@@ -86,7 +85,7 @@ def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
 def _keyset_chunks(contacts) -> Iterator[list[Contact]]:
     """A wave of contacts at a time by id: each query is an index range, however many."""
     last_id = 0
-    while chunk := list(contacts.filter(pk__gt=last_id).order_by("pk")[: BATCH * WAVE]):
+    while chunk := list(contacts.filter(pk__gt=last_id).order_by("pk")[: WRITE_BATCH * WAVE]):
         last_id = chunk[-1].pk
         yield chunk
 

@@ -125,9 +125,9 @@ def sync_run(
     at call time).
     """
     holder = lock.new_holder()
-    if dry_run and not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
-        return _preview_refused(workspace_id, trigger)  # a follow-up would write for real
     if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
+        if dry_run:
+            return _preview_refused(workspace_id, trigger)  # a follow-up would write for real
         lock.request_follow_up(workspace_id=workspace_id, trigger=trigger, full=full)
         # The running worker may have finished between our two steps: try once more.
         if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
