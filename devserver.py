@@ -159,7 +159,7 @@ def main() -> None:
         prepare_sandbox(first_start)
         web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}", "--noreload"]
         processes.append(start(web, env))
-        processes.append(start([PYTHON, "manage.py", "qcluster"], env))
+        processes.append(start([PYTHON, "manage.py", "run_workers"], env))
         wait_for(f"http://127.0.0.1:{WEB_PORT}/accounts/login/")
         print(
             BANNER.format(

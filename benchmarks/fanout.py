@@ -27,7 +27,7 @@ def run_fanout(bench: Bench) -> None:
             latency_ms=options.latency_ms,
             concurrency=options.concurrency,
         )
-        cluster = start_process(["manage.py", "qcluster"], env, RESULTS / "fanout.qcluster.log")
+        cluster = start_process(["manage.py", "run_workers"], env, RESULTS / "fanout.qcluster.log")
         try:
             trigger = bench.step("fanout_trigger", env=env, sandbox=orgs.base_url)
             result = bench.step(

@@ -51,7 +51,7 @@ def form_latency(bench: Bench, broker: str) -> dict:
     port = _free_port()
     logs = RESULTS / f"forms-{broker}"
     processes = [
-        start_process(["manage.py", "qcluster"], env, logs.with_suffix(".qcluster.log")),
+        start_process(["manage.py", "run_workers"], env, logs.with_suffix(".qcluster.log")),
         start_process(
             [
                 "-m",

@@ -192,6 +192,9 @@ Q_CLUSTER = {
     "catch_up": False,
     "save_limit": 1000,
     "poll": 0.2,
+    # Tasks are only wake-ups (the requests are rows), but a task a killed cluster had
+    # taken waits for recovery: take no more than the workers can start.
+    "queue_limit": env.int("Q_WORKERS", default=2),
     "label": "Tasks",
 }
 if REDIS_URL:
@@ -202,9 +205,12 @@ else:
 if env.bool("Q_SYNC", default=False):
     Q_CLUSTER["sync"] = True
 
-# One sync run per workspace holds a lease this long, renewed as it goes; a killed
-# worker's workspace is free again once it expires.
-SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=300)
+# One sync run per workspace holds a lease this long, renewed by a heartbeat; a
+# killed worker's workspace is free again once it expires.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=30)
+# A sync request no live run holds is woken again after this long (a lost task, a
+# killed worker): the delay a crash adds to a form submission or a click.
+SYNC_RECOVER_SECONDS = env.int("SYNC_RECOVER_SECONDS", default=10)
 
 LOGGING = {
     "version": 1,

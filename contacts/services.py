@@ -237,7 +237,8 @@ def contact_delete(*, contact: Contact) -> None:
 
 @transaction.atomic
 def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
-    """Create or update the contact a public form describes; announce it after commit.
+    """Create or update the contact a public form describes, and announce it in the same
+    transaction (what a receiver writes, the integration's sync request, commits with it).
 
     Raises ValidationError (a dict of field errors) and writes nothing when any
     answer is invalid. Blank answers keep what is stored; unknown keys are ignored.
@@ -252,11 +253,7 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
         raise ValidationError(errors)
     row = {key: value for key, value in values.items() if value is not None}
     [(contact, created, _)] = contacts_write(workspace=form.workspace, rows=[row])
-    transaction.on_commit(
-        lambda: contact_submitted.send(
-            sender=Form, contact_id=contact.pk, workspace_id=form.workspace_id
-        )
-    )
+    contact_submitted.send(sender=Form, contact_id=contact.pk, workspace_id=form.workspace_id)
     return contact, created
 
 

@@ -1,5 +1,7 @@
 from django.dispatch import Signal
 
-# Sent after a public form submission is committed. Arguments: contact_id,
-# workspace_id. The integration app subscribes to push the contact to the CRM.
+# Sent inside a public form submission's transaction, so what a receiver writes
+# commits or rolls back with the contact (the integration's sync request: a
+# submission is never without its push). Receivers act on other systems only
+# after commit. Arguments: contact_id, workspace_id.
 contact_submitted = Signal()

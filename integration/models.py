@@ -163,17 +163,13 @@ class SyncWatermark(models.Model):
 class SyncLock(models.Model):
     """One run per workspace at a time, across workers and machines: a lease.
 
-    A run holds the lease while it works and renews it as it goes; a killed
-    worker's lease simply expires. A trigger that finds the lease taken sets
-    `requested` so the running worker does one more run: coalesced, never lost.
+    A run holds the lease while it works and a heartbeat renews it; a killed
+    worker's lease simply expires. What to run is not here but in `SyncRequest`.
     """
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="+")
     holder = models.CharField(max_length=64, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
-    requested = models.BooleanField(default=False)
-    requested_full = models.BooleanField(default=False)
-    requested_trigger = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return f"lock of {self.workspace_id}"
@@ -256,6 +252,44 @@ class SyncRun(models.Model):
     def summary(self) -> str:
         counts = " ".join(f"{name}={getattr(self, name)}" for name in self.COUNTERS)
         return f"status={self.status} {counts} api_calls={self.api_calls} credits={self.credits}"
+
+
+class SyncRequest(models.Model):
+    """One trigger (a form, a click, the schedule…), written with what caused it.
+
+    The broker only carries a wake-up: the rows are what must be done, so a lost
+    task or a killed worker delays a request, never loses it. The lease holder
+    takes open requests (`holder`), serves them in one run and closes them.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    trigger = models.CharField(max_length=20, choices=SyncRun.Trigger.choices)
+    full = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    # Only these contacts (a form, a retry); null: the whole workspace.
+    contact_ids = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When a worker was last asked to serve it (the wake-up): recovery asks again later.
+    woken_at = models.DateTimeField(default=timezone.now)
+    holder = models.CharField(max_length=64, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(
+        "SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["workspace", "created_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="syncrequest_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} for {self.workspace_id} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
 class SyncIssue(models.Model):

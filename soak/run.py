@@ -91,7 +91,7 @@ class Soak:
         self.web_url = f"http://127.0.0.1:{self.web_port}"
         self.supervisor.start("web", _gunicorn(self.web_port))
         for name in CLUSTERS:
-            self.supervisor.start(name, [PYTHON, "manage.py", "qcluster"])
+            self.supervisor.start(name, [PYTHON, "manage.py", "run_workers"])
         _wait_http(f"{self.web_url}/accounts/login/")
         say(f"sandbox {self.sandbox_url}, web {self.web_url}, clusters {', '.join(CLUSTERS)}")
 

@@ -1,11 +1,15 @@
-"""Starting syncs: every trigger enqueues through here, after the commit."""
+"""Starting syncs: every trigger is written here, in the caller's transaction."""
+
+import logging
 
 from django.db import transaction
 from django_q.tasks import async_task
 
 from integration.models import SyncIssue, SyncRun
+from integration.sync.triggers import request_add
 
 TASK = "integration.tasks.sync_workspace"
+logger = logging.getLogger(__name__)
 
 
 def sync_enqueue(
@@ -16,25 +20,31 @@ def sync_enqueue(
     dry_run: bool = False,
     contact_ids: list[int] | None = None,
 ) -> None:
-    """Queue a run for the workspace once the current transaction commits.
+    """Ask for a run: a request row now (it commits or rolls back with its cause), and a
+    worker woken once the transaction commits. If a run is going, it serves the request
+    when its own work is done (a form submission at once: the fast lane)."""
+    request_add(
+        workspace_id=workspace_id,
+        trigger=trigger,
+        full=full,
+        dry_run=dry_run,
+        contact_ids=contact_ids,
+    )
+    transaction.on_commit(lambda: sync_wake(workspace_id=workspace_id))
 
-    The worker takes the workspace's lease; if a run is going, this becomes
-    one coalesced follow-up run.
-    """
 
-    def enqueue() -> None:
+def sync_wake(*, workspace_id: int) -> None:
+    """Only a wake-up: if it is lost (or the broker is down), recovery wakes a worker
+    again (tasks.sync_recover); the request itself is already committed."""
+    try:
         async_task(
             TASK,
             workspace_id=workspace_id,
-            trigger=trigger,
-            full=full,
-            contact_ids=contact_ids,
-            dry_run=dry_run,
-            task_name=f"sync {workspace_id} {trigger}",
+            task_name=f"sync {workspace_id}",
             group=f"sync-{workspace_id}",
         )
-
-    transaction.on_commit(enqueue)
+    except Exception:
+        logger.warning("No worker woken for workspace %s: recovery will", workspace_id)
 
 
 def sync_retry_failed(*, run: SyncRun) -> int:

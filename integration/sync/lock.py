@@ -6,19 +6,26 @@ lease must expire by itself. Conditional UPDATEs make every step atomic on
 SQLite and PostgreSQL alike.
 """
 
+import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.db.models import Q
 from django.utils import timezone
 
 from integration.models import SyncLock
 
-# Renewed at every page; long enough to cover a page whose Zoho calls are being
-# retried (the client's retry budget is two minutes), short enough that a
-# killed worker's workspace is free again soon.
-LEASE = timedelta(seconds=getattr(settings, "SYNC_LEASE_SECONDS", 300))
+# Renewed by a heartbeat thread (and at every checkpoint): short, so a killed
+# worker's workspace is served again within seconds; the beat comes six times a
+# lease, so a busy machine does not let a live run's lease lapse.
+LEASE = timedelta(seconds=getattr(settings, "SYNC_LEASE_SECONDS", 30))
+BEAT = LEASE / 6
+logger = logging.getLogger(__name__)
 
 
 def new_holder() -> str:
@@ -54,36 +61,33 @@ def lease_renew(*, workspace_id: int, holder: str) -> bool:
     )
 
 
-def request_follow_up(*, workspace_id: int, trigger: str, full: bool) -> None:
-    """Ask the running worker for one more run once it is done (coalesced)."""
-    SyncLock.objects.get_or_create(workspace_id=workspace_id)
-    updates = {"requested": True, "requested_trigger": trigger}
-    if full:
-        updates["requested_full"] = True
-    SyncLock.objects.filter(workspace_id=workspace_id).update(**updates)
-
-
-def lease_release(*, workspace_id: int, holder: str) -> bool:
-    """Release the lease unless a follow-up was requested meanwhile.
-
-    Returns False when a follow-up is pending: the caller keeps the lease and
-    runs again (after `follow_up_take`).
-    """
-    released = SyncLock.objects.filter(
-        workspace_id=workspace_id, holder=holder, requested=False
-    ).update(holder="", lease_until=None)
-    if released:
-        return True
-    return not SyncLock.objects.filter(workspace_id=workspace_id, holder=holder).exists()
-
-
-def follow_up_take(*, workspace_id: int, holder: str) -> tuple[str, bool]:
-    """Clear the pending request (we are about to serve it): (trigger, full)."""
-    lock = SyncLock.objects.get(workspace_id=workspace_id)
+def lease_release(*, workspace_id: int, holder: str) -> None:
     SyncLock.objects.filter(workspace_id=workspace_id, holder=holder).update(
-        requested=False,
-        requested_full=False,
-        requested_trigger="",
-        lease_until=timezone.now() + LEASE,
+        holder="", lease_until=None
     )
-    return lock.requested_trigger or "manual", lock.requested_full
+
+
+@contextmanager
+def heartbeat(*, workspace_id: int, holder: str) -> Iterator[None]:
+    """Renew the lease from a thread while the block runs: a run waiting on Zoho (its
+    retries take minutes) keeps it, and a killed worker's lease runs out within LEASE."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(BEAT.total_seconds()):
+                try:
+                    if not lease_renew(workspace_id=workspace_id, holder=holder):
+                        return  # lost: the run stops at its next checkpoint
+                except DatabaseError:
+                    logger.warning("Lease heartbeat of workspace %s failed", workspace_id)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"lease-{workspace_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=BEAT.total_seconds())

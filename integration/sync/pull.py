@@ -75,6 +75,9 @@ def pull_modules(run, modules, *, full: bool = False) -> None:
                     more = False
                 if not more:
                     active.remove(pull)
+                run.between_batches()
+        for module, ids in run.written_meanwhile.items():
+            pull_records(run, module, sorted(ids))
     finally:
         for pull in pulls:
             pull.pages.close()  # an error stops the other module's prefetch too
@@ -114,12 +117,16 @@ class _ModulePull:
             self._finish()
             return False
         pulled = [p for p in (_read(self.run, self.module, r) for r in page) if p is not None]
+        # A record the fast lane wrote may be here as read before that write: it is read
+        # again once the pages are done, or this copy would undo the form's push.
+        written = self.run.written_meanwhile.get(self.module, ())
+        current = [p for p in pulled if str(p.record["id"]) not in written]
         if not self.run.dry_run:
             with transaction.atomic():
-                _apply_page(self.run, self.module, pulled)
+                _apply_page(self.run, self.module, current)
                 _hold_left_scope(self.run, self.module, page)
         else:
-            _apply_page(self.run, self.module, pulled)
+            _apply_page(self.run, self.module, current)
         stamps = [p.modified_at for p in self._dated_now_or_before(pulled)]
         self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
         self.reached = _last_modified(page) or self.reached

@@ -80,6 +80,7 @@ def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
         done += len(chunk)
         run.recorder.progress(done=done)
         run.checkpoint()
+        run.between_batches()
 
 
 def _keyset_chunks(contacts) -> Iterator[list[Contact]]:

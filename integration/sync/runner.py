@@ -1,13 +1,15 @@
 """A sync run from start to end: lock, pull, push, record.
 
-`sync_run` is what every trigger calls (the schedule, a form submission,
-Synchronise now, Resync everything, the command). It takes the workspace's
-lease; a trigger that finds it taken asks the running worker for one
-follow-up run, so triggers coalesce and none is dropped.
+Every trigger (the schedule, a form submission, Synchronise now, Resync
+everything, a retry, a preview, the command) is a `SyncRequest` row;
+`sync_serve` takes the workspace's lease and serves the open requests, so
+triggers coalesce and none is dropped. A form submitted during a long run takes
+the fast lane: the running run pushes it between two pages.
 """
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -18,7 +20,7 @@ from integration.clients import client_for
 from integration.models import SyncRun, SyncState, ZohoConnection
 from integration.selectors.connection import connection_of
 from integration.selectors.sync import credits_spent
-from integration.sync import lock
+from integration.sync import lock, triggers
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho
 from integration.sync.pull import (
@@ -33,7 +35,6 @@ from integration.sync.record import Recorder
 from integration.zoho.client import ZohoClient
 from integration.zoho.errors import (
     CreditBudgetSpent,
-    ZohoAuthError,
     ZohoCreditsExhausted,
     ZohoError,
 )
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 PREVIEW_LIMIT = 500
 # Progress, counters, issues and the lease are written this often (seconds) while pulling.
 CHECKPOINT_EVERY = 1.0
+# A running run looks for form submissions to send at once this often (seconds).
+FAST_LANE_EVERY = 1.0
 
 
 class LeaseLost(Exception):
@@ -67,6 +70,11 @@ class Run:
         self.to_zoho = Conversions(to_zoho)
         self.plezi_url = plezi_urls(self.workspace)  # Contact.plezi_url, without a query each
         self.checkpointed = time.monotonic()
+        self.fast_lane: Callable[[], None] | None = None
+        self.fast_lane_looked = time.monotonic()
+        # Zoho records the fast lane wrote during this run, by module: read again after
+        # the pages (a page read ahead may hold them as they were before that write).
+        self.written_meanwhile: dict[str, set[str]] = defaultdict(set)
 
     def step(self, n: int) -> None:
         """`n` more records done: written at most every CHECKPOINT_EVERY (three writes each)."""
@@ -81,6 +89,13 @@ class Run:
             self.on_progress(self.model)
         if not lock.lease_renew(workspace_id=self.workspace.pk, holder=self.holder):
             raise LeaseLost("This run's lease expired and another run took over.")
+
+    def between_batches(self) -> None:
+        """Between two pages or waves, where nothing read waits to be written: the moment a
+        form's contact can go to Zoho without this run later writing over it."""
+        if self.fast_lane and time.monotonic() - self.fast_lane_looked >= FAST_LANE_EVERY:
+            self.fast_lane()
+            self.fast_lane_looked = time.monotonic()
 
     def preview_pull(self, module, item, contact, result) -> None:
         if result.to_plezi or contact.pk is None:
@@ -118,43 +133,49 @@ def sync_run(
     on_progress: Callable[[Run], None] | None = None,
     make_client: Callable[[ZohoConnection], ZohoClient] | None = None,
 ) -> SyncRun | None:
-    """Run a sync for the workspace, or queue a follow-up if one is running (returns None).
+    """Ask for a run and serve it in this process; None when a run is going (it serves
+    the request once its own work is done).
 
     `on_progress(run)` is called at each checkpoint (the command draws a bar);
     `make_client(connection)` builds the Zoho client (default `client_for`, looked up
     at call time).
     """
-    holder = lock.new_holder()
-    if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
-        if dry_run:
-            return _preview_refused(workspace_id, trigger)  # a follow-up would write for real
-        lock.request_follow_up(workspace_id=workspace_id, trigger=trigger, full=full)
-        # The running worker may have finished between our two steps: try once more.
-        if not lock.lease_acquire(workspace_id=workspace_id, holder=holder):
-            return None
-    try:
-        while True:
-            run = _execute(
-                workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress, make_client
-            )
-            if lock.lease_release(workspace_id=workspace_id, holder=holder):
-                return run
-            trigger, full = lock.follow_up_take(workspace_id=workspace_id, holder=holder)
-            contact_ids, dry_run = None, False
-    except BaseException:
-        lock.lease_release(workspace_id=workspace_id, holder=holder)
-        raise
-
-
-def _preview_refused(workspace_id: int, trigger: str) -> SyncRun:
-    return SyncRun.objects.create(
+    request = triggers.request_add(
         workspace_id=workspace_id,
         trigger=trigger,
-        dry_run=True,
-        status=SyncRun.Status.FAILED,
-        ended_at=timezone.now(),
-        error=PREVIEW_REFUSED,
+        full=full,
+        dry_run=dry_run,
+        contact_ids=contact_ids,
     )
+    sync_serve(workspace_id=workspace_id, on_progress=on_progress, make_client=make_client)
+    request.refresh_from_db()
+    return request.run
+
+
+def sync_serve(
+    *,
+    workspace_id: int,
+    on_progress: Callable[[Run], None] | None = None,
+    make_client: Callable[[ZohoConnection], ZohoClient] | None = None,
+) -> None:
+    """Serve the workspace's open requests, unless a live run holds it (it will).
+
+    Requests arriving during a run are served by the next turn of the loop: one run
+    for all of them. After releasing, a request may have come just before: look again.
+    """
+    holder = lock.new_holder()
+    while lock.lease_acquire(workspace_id=workspace_id, holder=holder):
+        try:
+            with lock.heartbeat(workspace_id=workspace_id, holder=holder):
+                while batch := triggers.requests_take(workspace_id=workspace_id, holder=holder):
+                    run = _execute(workspace_id, batch, holder, on_progress, make_client)
+                    triggers.requests_close(batch, holder=holder, run=run)
+        except LeaseLost:
+            return  # another worker took the workspace over, with its requests
+        finally:
+            lock.lease_release(workspace_id=workspace_id, holder=holder)
+        if not triggers.requests_open(workspace_id=workspace_id):
+            return
 
 
 def close_interrupted_runs(workspace: Workspace) -> int:
@@ -166,17 +187,45 @@ def close_interrupted_runs(workspace: Workspace) -> int:
             status=SyncRun.Status.FAILED,
             ended_at=timezone.now(),
             error="The worker stopped during this run (restarted or killed). Nothing was lost: "
-            "the next run picks up what this one had not finished.",
+            "what it had been asked to do is done by the run that follows it, which resumes "
+            "where this one stopped.",
         )
     )
 
 
+def _serve_forms(outer: Run, make_client) -> None:
+    """The fast lane: form submissions that came during a long run go to Zoho now, in
+    a run of their own inside this one's lease (never two writers on one workspace)."""
+    workspace_id = outer.workspace.pk
+    batch = triggers.forms_take(workspace_id=workspace_id, holder=outer.holder)
+    if batch:
+        run = _execute(workspace_id, batch, outer.holder, None, make_client, fast_lane=False)
+        triggers.requests_close(batch, holder=outer.holder, run=run)
+        linked = SyncState.objects.filter(
+            workspace_id=workspace_id, contact_id__in=batch.contact_ids
+        ).exclude(zoho_id="")
+        for module, zoho_id in linked.values_list("zoho_module", "zoho_id"):
+            outer.written_meanwhile[module].add(zoho_id)
+
+
 def _execute(
-    workspace_id, trigger, full, dry_run, contact_ids, holder, on_progress, make_client
+    workspace_id: int,
+    batch: triggers.Batch,
+    holder: str,
+    on_progress,
+    make_client,
+    *,
+    fast_lane: bool = True,
 ) -> SyncRun:
+    """One run serving `batch`. `fast_lane`: this run may serve form submissions arriving
+    meanwhile (the outermost run does; a fast-lane run does not nest another)."""
     workspace = Workspace.objects.get(pk=workspace_id)
-    close_interrupted_runs(workspace)
-    model = SyncRun.objects.create(workspace=workspace, trigger=trigger, full=full, dry_run=dry_run)
+    if fast_lane:
+        close_interrupted_runs(workspace)
+    full, dry_run, contact_ids = batch.full, batch.dry_run, batch.contact_ids
+    model = SyncRun.objects.create(
+        workspace=workspace, trigger=batch.trigger, full=full, dry_run=dry_run
+    )
     connection = connection_of(workspace)
     if connection is None or not connection.is_usable:
         return _finish(model, None, SyncRun.Status.FAILED, _NOT_CONNECTED)
@@ -192,6 +241,8 @@ def _execute(
         on_progress=on_progress,
         concurrency=connection.max_concurrency,
     )
+    if fast_lane:
+        run.fast_lane = lambda: _serve_forms(run, make_client)
     first_run = not run.watermarks
     client.credit_budget = _credit_budget(connection, model)
     try:
@@ -200,9 +251,10 @@ def _execute(
         return _finish(model, run, SyncRun.Status.PARTIAL, _NO_CREDITS)
     except CreditBudgetSpent:
         return _finish(model, run, SyncRun.Status.PARTIAL, _cap_reached(connection))
-    except ZohoAuthError as error:
-        return _finish(model, run, SyncRun.Status.FAILED, str(error))
-    except (ZohoError, LeaseLost) as error:
+    except LeaseLost as error:
+        _finish(model, run, SyncRun.Status.FAILED, str(error))
+        raise
+    except ZohoError as error:
         return _finish(model, run, SyncRun.Status.FAILED, str(error))
     except Exception:
         logger.exception("Sync run %s failed", model.pk)
@@ -251,10 +303,6 @@ def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun
     return model
 
 
-PREVIEW_REFUSED = (
-    "A synchronisation was running, so no preview was made (it would not show what the "
-    "running one is changing). Click “Preview” again once it has finished."
-)
 _NOT_CONNECTED = (
     "Zoho CRM is not connected (or needs reconnecting). Open the Zoho CRM page, fill in the "
     "configuration and click “Update your configuration”, then synchronise again."

@@ -17,7 +17,6 @@ from integration.models import SyncIssue, SyncRun, SyncState
 from integration.selectors.sync import daily_activity, runs_filtered
 from integration.services.sync import sync_enqueue, sync_retry_failed
 from integration.sync.lock import lease_held
-from integration.sync.runner import PREVIEW_REFUSED
 
 RUNS_PER_PAGE = 25
 ISSUES_PER_PAGE = 50
@@ -114,14 +113,13 @@ def resync(request):
 @workspace_view
 def preview(request):
     if lease_held(workspace_id=request.workspace.pk):
-        messages.warning(request, PREVIEW_REFUSED)
-        return redirect("sync:history", workspace_slug=request.workspace.slug)
-    return _start(
-        request,
-        trigger=SyncRun.Trigger.MANUAL,
-        dry_run=True,
-        note="Preview started: nothing is written. Open the run to see what would change.",
-    )
+        note = (
+            "Preview queued: it starts when the synchronisation running now ends, so it "
+            "shows what is left to change. Nothing is written."
+        )
+    else:
+        note = "Preview started: nothing is written. Open the run to see what would change."
+    return _start(request, trigger=SyncRun.Trigger.MANUAL, dry_run=True, note=note)
 
 
 @require_POST

@@ -373,9 +373,9 @@ def test_script_in_a_name_is_escaped_on_every_page_that_shows_it(
 ):
     for api_name, data_type in SEED_FIELDS:
         zoho.add_field("Leads", api_name, api_name, data_type, length=255)
-    connect(zoho, workspace)
     email = "mallory@example.com"
     post_json(visitor, plezi_form, {"email": email, "first_name": "Mal", "last_name": SCRIPT})
+    connect(zoho, workspace)  # after: no form push waits to go before the preview
     preview = sync(workspace, dry_run=True)  # its page lists what would be sent
     sync(workspace)
     # A sales rep and the visitor change the first name at once: a conflict naming both.

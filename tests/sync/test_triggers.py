@@ -1,17 +1,22 @@
 """What starts a sync: forms, the button, the schedule, the command; and how they coalesce."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_q.models import Schedule
 
-from contacts.models import Field
+from contacts.models import Contact, Field
 from contacts.services import form_save, form_submit
-from integration.models import SyncLock, SyncRun
+from integration.models import SyncLock, SyncRequest, SyncRun, ZohoConnection
 from integration.sync import lock
-from integration.sync.runner import sync_run
+from integration.sync.runner import sync_run, sync_serve
+from integration.sync.triggers import request_add
+from integration.tasks import RECOVER_AFTER, schedule_missed, sync_recover
 from tests.sync.conftest import add_contacts, by_email, lead, sync
 
 
@@ -49,18 +54,22 @@ def test_a_form_submission_for_a_linked_lead_reads_it_first_so_no_edit_is_lost(
     assert (after["Company"], after["City"]) == ("Rep's edit", "Lille")
 
 
-def test_a_trigger_during_a_run_is_coalesced_into_one_follow_up(connected, zoho, workspace):
+def test_triggers_during_a_run_wait_as_requests_and_are_served_by_one_run(
+    connected, zoho, workspace
+):
     holder = lock.new_holder()
     assert lock.lease_acquire(workspace_id=workspace.pk, holder=holder)
 
-    assert sync_run(workspace_id=workspace.pk, trigger="manual") is None
-    assert sync_run(workspace_id=workspace.pk, trigger="schedule", full=True) is None
-    assert SyncLock.objects.get(workspace=workspace).requested is True
-    assert not lock.lease_release(workspace_id=workspace.pk, holder=holder)
+    assert sync_run(workspace_id=workspace.pk, trigger="schedule") is None
+    assert sync_run(workspace_id=workspace.pk, trigger="manual", full=True) is None
+    assert SyncRequest.objects.filter(done_at__isnull=True).count() == 2
+    lock.lease_release(workspace_id=workspace.pk, holder=holder)
 
-    trigger, full = lock.follow_up_take(workspace_id=workspace.pk, holder=holder)
-    assert (trigger, full) == ("schedule", True)
-    assert lock.lease_release(workspace_id=workspace.pk, holder=holder)
+    sync_serve(workspace_id=workspace.pk)
+
+    run = SyncRun.objects.get()
+    assert (run.trigger, run.full, run.status) == ("manual", True, SyncRun.Status.SUCCESS)
+    assert set(SyncRequest.objects.values_list("run", flat=True)) == {run.pk}
 
 
 def test_a_running_worker_serves_the_follow_up_requested_meanwhile(
@@ -207,20 +216,129 @@ def test_the_history_says_queued_and_keeps_polling_until_a_worker_starts_the_run
     assert b"every 1s" not in panel.content and b"Done:" in panel.content
 
 
-def test_a_preview_asked_during_a_run_is_refused_never_turned_into_a_real_run(
+def test_a_preview_asked_during_a_run_is_queued_and_made_after_it_as_a_preview(
     connected, zoho, workspace, owner_client
 ):
-    from integration.sync.runner import PREVIEW_REFUSED
-
     add_contacts(workspace, {"email": "p@plezi.test", "last_name": "P"})
     holder = lock.new_holder()
     assert lock.lease_acquire(workspace_id=workspace.pk, holder=holder)
 
     page = owner_client.post(reverse("sync:preview", args=["acme"]), follow=True)
-    refused = sync_run(workspace_id=workspace.pk, trigger="manual", dry_run=True)  # a late task
+    assert sync_run(workspace_id=workspace.pk, trigger="schedule") is None
+    lock.lease_release(workspace_id=workspace.pk, holder=holder)
+    sync_serve(workspace_id=workspace.pk)
 
-    assert "no preview was made" in page.content.decode()
-    assert (refused.status, refused.dry_run, refused.error) == ("failed", True, PREVIEW_REFUSED)
-    assert SyncLock.objects.get(workspace=workspace).requested is False
-    assert lock.lease_release(workspace_id=workspace.pk, holder=holder)
-    assert zoho.records("Leads") == []  # nothing was written
+    assert "Preview queued" in page.content.decode()
+    real, preview = SyncRun.objects.order_by("pk")
+    assert (real.dry_run, preview.dry_run) == (False, True)
+    assert SyncRequest.objects.get(dry_run=True).run == preview
+    assert preview.preview == []  # the real run left nothing to change
+    assert len(zoho.records("Leads")) == 1  # written once, by the real run
+
+
+def _abandoned(workspace, *, seconds_ago: int) -> SyncRequest:
+    """A click a killed worker had taken: its request, lease and run left behind."""
+    long_ago = timezone.now() - timedelta(seconds=seconds_ago)
+    request = request_add(workspace_id=workspace.pk, trigger="manual")
+    SyncRequest.objects.filter(pk=request.pk).update(holder="dead", woken_at=long_ago)
+    SyncLock.objects.update_or_create(
+        workspace=workspace, defaults={"holder": "dead", "lease_until": long_ago}
+    )
+    SyncRun.objects.create(workspace=workspace, trigger="manual")
+    return request
+
+
+def test_recovery_serves_a_request_a_killed_worker_had_taken(connected, zoho, workspace):
+    add_contacts(workspace, {"email": "k@plezi.test", "last_name": "K"})
+    request = _abandoned(workspace, seconds_ago=60)
+
+    assert sync_recover() == 1
+
+    request.refresh_from_db()
+    dead, served = SyncRun.objects.order_by("pk")
+    assert dead.status == SyncRun.Status.FAILED and "run that follows it" in dead.error
+    assert (request.run, served.status) == (served, SyncRun.Status.SUCCESS)
+    assert "k@plezi.test" in by_email(zoho.records("Leads"))
+
+
+def test_recovery_waits_its_delay_and_never_takes_a_live_run_s_requests(connected, zoho, workspace):
+    fresh = request_add(workspace_id=workspace.pk, trigger="form", contact_ids=[])
+    assert sync_recover() == 0  # its wake-up may still be on its way
+
+    SyncRequest.objects.update(woken_at=timezone.now() - RECOVER_AFTER * 2)
+    live = lock.new_holder()
+    assert lock.lease_acquire(workspace_id=workspace.pk, holder=live)
+    assert sync_recover() == 0  # the live run serves it when its work is done
+
+    lock.lease_release(workspace_id=workspace.pk, holder=live)
+    assert sync_recover() == 1
+    fresh.refresh_from_db()
+    assert fresh.done_at is not None
+
+
+def test_a_form_submission_and_its_sync_request_commit_or_roll_back_together(connected, workspace):
+    form = make_form(workspace, "last_name")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        form_submit(form=form, data={"email": "gone@web.test", "last_name": "G"})
+        assert SyncRequest.objects.get().trigger == SyncRun.Trigger.FORM
+        raise RuntimeError("the submission's transaction fails after the write")
+
+    assert not SyncRequest.objects.exists() and not Contact.objects.exists()
+
+
+def test_a_fan_out_lost_with_its_cluster_is_asked_for_again(connected, zoho, workspace):
+    ZohoConnection.objects.update(connected_at=timezone.now() - timedelta(hours=3))
+    schedule = Schedule.objects.get(func="integration.tasks.sync_all_connected")
+
+    def fired(minutes_ago: int) -> None:
+        schedule.next_run = timezone.now() + timedelta(minutes=120 - minutes_ago)
+        schedule.save()
+
+    fired(minutes_ago=1)
+    assert schedule_missed() == 0  # the fan-out has its grace to write requests
+    fired(minutes_ago=5)
+    assert schedule_missed() == 1
+    assert schedule_missed() == 0  # asked once
+    assert SyncRequest.objects.get().trigger == "schedule"
+
+
+def test_a_form_submitted_during_a_long_run_reaches_zoho_before_it_ends_and_stays(
+    connected, zoho, workspace, monkeypatch, django_capture_on_commit_callbacks
+):
+    from integration.sync import runner
+
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 0)
+    monkeypatch.setattr(runner, "FAST_LANE_EVERY", 0)
+    zoho.create_records("Leads", [lead(f"z{i}@zoho.test") for i in range(210)])
+    add_contacts(workspace, {"email": "v@web.test", "last_name": "Vee", "city": "Old"})
+    sync(workspace)
+    ids = {r["Email"]: r["id"] for r in zoho.records("Leads")}
+    # Sales edit leads: a first page of 200, then the visitor's lead on the second page,
+    # which the run has read ahead by the time the form's push goes out.
+    for order, email in enumerate([f"z{i}@zoho.test" for i in range(200)] + ["v@web.test"]):
+        zoho.advance_clock(1 if order in (0, 200) else 0)
+        zoho.update_record("Leads", ids[email], {"Company": "Rep's edit"})
+    form = make_form(workspace, "city")
+    seen = []
+
+    def submit_then_watch(progress):
+        if not seen:
+            with django_capture_on_commit_callbacks(execute=True):  # its wake-up finds the run
+                form_submit(form=form, data={"email": "v@web.test", "city": "Lille"})
+            seen.append("submitted")
+        else:
+            seen.append(Contact.objects.get(email="v@web.test").city)  # never undone
+            if by_email(zoho.records("Leads"))["v@web.test"]["City"] == "Lille":
+                seen.append("in Zoho")
+
+    sync(workspace, on_progress=submit_then_watch)
+
+    assert "in Zoho" in seen  # while the long run was still going
+    assert "Old" not in seen
+    leads = [r for r in zoho.records("Leads") if r["Email"] == "v@web.test"]
+    assert [(r["City"], r["Company"]) for r in leads] == [("Lille", "Rep's edit")]
+    contact = Contact.objects.get(email="v@web.test")
+    assert contact.city == "Lille"
+    form_run = SyncRun.objects.get(trigger=SyncRun.Trigger.FORM)
+    assert (form_run.status, form_run.updated_zoho) == (SyncRun.Status.SUCCESS, 1)
