@@ -3,8 +3,9 @@ from django.contrib import admin
 
 from accounts.admin import WorkspaceScopedAdmin
 from accounts.models import Membership
+from contacts.catalogue import STANDARD_KEYS
 from contacts.models import Contact, Field, Form
-from contacts.services import contact_save, field_create, field_update
+from contacts.services import contact_save, contact_update, field_create, field_update
 
 
 @admin.register(Field)
@@ -45,8 +46,23 @@ class ContactAdmin(WorkspaceScopedAdmin):
     show_full_result_count = False  # no second COUNT over every contact
 
     def save_model(self, request, obj, form, change):
-        # contact_save keeps the stored email lower-cased, like every other write.
-        contact_save(workspace=obj.workspace, values={}, contact=obj)
+        # Through the services, like every other write: the email stays in one form and
+        # each changed field remembers when it changed (the sync's conflict rule).
+        values = _changed_values(obj, form)
+        if change:
+            contact_update(contact=obj, values=values)
+        else:
+            obj.pk = contact_save(workspace=obj.workspace, values=values).pk
+
+
+def _changed_values(contact: Contact, form) -> dict:
+    values = {key: getattr(contact, key) for key in form.changed_data if key in STANDARD_KEYS}
+    if "custom" in form.changed_data:
+        before = form.initial.get("custom") or {}
+        for key in {*before, *contact.custom}:
+            if before.get(key) != contact.custom.get(key):
+                values[key] = contact.custom.get(key)
+    return values
 
 
 class FormAdminForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -70,6 +71,9 @@ class Contact(models.Model):
     )
     state = models.CharField(max_length=20, default=STATES[0], choices=[(s, s) for s in STATES])
     custom = models.JSONField(default=dict, blank=True)
+    # When a Plezi writer last changed each field (ISO times by key): the sync's
+    # "most recent change wins" compares a field's own change, not the record's.
+    field_changed_at = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -118,13 +122,22 @@ class Contact(models.Model):
             return getattr(self, key)
         return self.custom.get(key)
 
-    def set_value(self, key: str, value) -> None:
+    def set_value(self, key: str, value, *, at: datetime | None = None) -> None:
+        """Set field `key`; a Plezi writer passes `at`, the time the change is remembered by."""
+        before = self.value(key)
         if key in STANDARD_KEYS:
             setattr(self, key, _column_value(self, key, value))
         elif value in (None, "", []):
             self.custom.pop(key, None)
         else:
             self.custom[key] = value
+        if at is not None and self.value(key) != before:
+            self.field_changed_at[key] = at.isoformat()
+
+    def changed_at(self, key: str) -> datetime:
+        """When Plezi last changed field `key` (the record's last change if never recorded)."""
+        stamp = self.field_changed_at.get(key)
+        return datetime.fromisoformat(stamp) if stamp else self.updated_at
 
 
 def _column_value(contact: Contact, key: str, value):

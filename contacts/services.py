@@ -187,13 +187,14 @@ def _write_once(workspace: Workspace, rows: list[dict]) -> list[tuple[Contact, b
             contact = Contact(workspace=workspace, email=email, created_at=now)
         changed = [key for key, value in values.items() if contact.value(key) != value]
         for key in changed:
-            contact.set_value(key, values[key])
+            contact.set_value(key, values[key], at=now)
         contact.updated_at = now
         if created:
             new.append(contact)
         elif changed:
             changed_contacts.append(contact)
             touched.update("custom" if key not in _COLUMNS else key for key in changed)
+            touched.add("field_changed_at")
         results.append((contact, created, bool(changed)))
     Contact.objects.bulk_create(new, batch_size=500)
     if changed_contacts:
@@ -214,8 +215,9 @@ def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
 def contact_save(*, workspace: Workspace, values: dict, contact: Contact | None = None) -> Contact:
     """Create or edit one contact from a form's cleaned values (blanks erase here)."""
     contact = contact or Contact(workspace=workspace)
+    now = timezone.now()
     for key, value in values.items():
-        contact.set_value(key, value)
+        contact.set_value(key, value, at=now)
     contact.email = normalise_email(contact.email)
     contact.save()
     return contact

@@ -10,6 +10,7 @@ value (the shadow has it), so clearing propagates. Before that (first link, no
 shadow), a blank on one side never erases a value on the other.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PLEZI, ZOHO = "plezi", "zoho"
@@ -53,12 +54,18 @@ class PushMerge:
 
 
 def merge_pull(
-    rules: list[FieldRule], *, plezi: dict, zoho: dict, shadow: dict, zoho_is_newer: bool
+    rules: list[FieldRule],
+    *,
+    plezi: dict,
+    zoho: dict,
+    shadow: dict,
+    zoho_is_newer: Callable[[str], bool],
 ) -> PullMerge:
     """Apply Zoho's changes to Plezi; leave Plezi's own changes for the push.
 
     `zoho` holds only the keys whose values could be read (an unknown choice is
-    left out by the caller and so changes nothing).
+    left out by the caller and so changes nothing). `zoho_is_newer(key)` tells, for a
+    field both sides changed, whether Zoho's change is the more recent one.
     """
     result = PullMerge(shadow=dict(shadow))
     for rule in rules:
@@ -76,7 +83,7 @@ def merge_pull(
         if _blank(theirs) and base is None:
             continue  # first link: a blank in Zoho never erases Plezi's value
         if plezi_changed and mine != theirs:
-            winner = ZOHO if zoho_is_newer else PLEZI
+            winner = ZOHO if zoho_is_newer(rule.key) else PLEZI
             result.conflicts.append(Conflict(rule.key, mine, theirs, winner))
             if winner == PLEZI:
                 continue  # the shadow keeps the base, so the push sends Plezi's value

@@ -408,6 +408,16 @@ def _settled_echo(state, item: Pulled, result, pending) -> bool:
     )
 
 
+def _zoho_is_newer(item: Pulled, contact: Contact | None):
+    """Whether the lead's change of a field is more recent than Plezi's change of it.
+
+    Zoho dates only the whole record, Plezi each field: a Plezi edit of another field
+    later on does not make Plezi's older change of this one the more recent."""
+    if contact is None:
+        return lambda key: True
+    return lambda key: bool(item.modified_at and item.modified_at > contact.changed_at(key))
+
+
 class _PageWriter:
     """Merges a page's records into contacts and writes them in bulk."""
 
@@ -426,9 +436,12 @@ class _PageWriter:
         if state and state.zoho_module == LEADS and self.module == CONTACTS:
             shadow = converted_shadow(shadow, item.values)
         plezi = {r.key: contact.value(r.key) for r in self.rules} if contact else {}
-        newer = not contact or (item.modified_at and item.modified_at > contact.updated_at)
         result = merge_pull(
-            self.rules, plezi=plezi, zoho=item.values, shadow=shadow, zoho_is_newer=bool(newer)
+            self.rules,
+            plezi=plezi,
+            zoho=item.values,
+            shadow=shadow,
+            zoho_is_newer=_zoho_is_newer(item, contact),
         )
         self._record(item, contact, result)
         if contact is None:

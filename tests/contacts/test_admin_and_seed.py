@@ -50,6 +50,28 @@ def test_admin_keeps_emails_lower_case(admin_client, contact):
     assert contact.email == "ada.new@example.com"
 
 
+def test_an_admin_edit_remembers_when_each_changed_field_changed(admin_client, contact):
+    """The sync's conflict rule compares field change times: an admin edit keeps them too."""
+    created = dict(contact.field_changed_at)
+    url = reverse("admin:contacts_contact_change", args=[contact.pk])
+    data = {
+        "workspace": contact.workspace_id,
+        "email": contact.email,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "city": "Nantes",
+        "behaviour_score": contact.behaviour_score,
+        "state": contact.state,
+        "custom": '{"segment": "Gold"}',
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    contact.refresh_from_db()
+    assert (contact.city, contact.custom) == ("Nantes", {"segment": "Gold"})
+    assert {"city", "segment"} <= set(contact.field_changed_at) - set(created)
+    assert contact.field_changed_at["first_name"] == created["first_name"]
+
+
 def test_admin_field_added_goes_last_and_key_is_fixed_afterwards(admin_client, workspace):
     data = {
         "workspace": workspace.pk,

@@ -11,13 +11,21 @@ PUSH_ONLY = FieldRule("behaviour_score", pull=False, push=True)
 CONSENT = FieldRule("email_opt_out", pull=True, push=True, protective=True)
 
 
+def zoho_newer(key):
+    return True
+
+
+def plezi_newer(key):
+    return False
+
+
 def test_zoho_change_is_applied_to_plezi():
     result = merge_pull(
         [BOTH],
         plezi={"company": "Old"},
         zoho={"company": "New"},
         shadow={"company": "Old"},
-        zoho_is_newer=False,
+        zoho_is_newer=plezi_newer,
     )
     assert result.to_plezi == {"company": "New"}
     assert result.shadow == {"company": "New"}
@@ -30,7 +38,7 @@ def test_an_echo_of_our_own_write_changes_nothing():
         plezi={"company": "Same"},
         zoho={"company": "Same"},
         shadow={"company": "Same"},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert result.to_plezi == {} and result.conflicts == []
 
@@ -41,7 +49,7 @@ def test_plezi_change_survives_the_pull_and_is_pushed():
         plezi={"company": "Edited"},
         zoho={"company": "Base"},
         shadow={"company": "Base"},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert pulled.to_plezi == {} and pulled.shadow == {"company": "Base"}
     pushed = merge_push([BOTH], plezi={"company": "Edited"}, shadow=pulled.shadow, linked=True)
@@ -51,12 +59,12 @@ def test_plezi_change_survives_the_pull_and_is_pushed():
 
 def test_both_changed_the_most_recent_change_wins_and_is_recorded():
     args = dict(plezi={"company": "P"}, zoho={"company": "Z"}, shadow={"company": "B"})
-    zoho_wins = merge_pull([BOTH], zoho_is_newer=True, **args)
+    zoho_wins = merge_pull([BOTH], zoho_is_newer=zoho_newer, **args)
     assert zoho_wins.to_plezi == {"company": "Z"}
     assert [(c.key, c.plezi_value, c.zoho_value, c.winner) for c in zoho_wins.conflicts] == [
         ("company", "P", "Z", "zoho")
     ]
-    plezi_wins = merge_pull([BOTH], zoho_is_newer=False, **args)
+    plezi_wins = merge_pull([BOTH], zoho_is_newer=plezi_newer, **args)
     assert plezi_wins.to_plezi == {} and plezi_wins.conflicts[0].winner == "plezi"
     assert merge_push(
         [BOTH], plezi={"company": "P"}, shadow=plezi_wins.shadow, linked=True
@@ -69,7 +77,7 @@ def test_both_made_the_same_change_is_not_a_conflict():
         plezi={"company": "X"},
         zoho={"company": "X"},
         shadow={"company": "B"},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert result.conflicts == [] and result.to_plezi == {} and result.shadow == {"company": "X"}
 
@@ -80,7 +88,7 @@ def test_clearing_a_field_propagates_once_both_sides_agreed():
         plezi={"company": "Acme"},
         zoho={"company": None},
         shadow={"company": "Acme"},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert result.to_plezi == {"company": None}
     pushed = merge_push([BOTH], plezi={"company": None}, shadow={"company": "Acme"}, linked=True)
@@ -89,7 +97,11 @@ def test_clearing_a_field_propagates_once_both_sides_agreed():
 
 def test_first_link_blanks_never_erase_values():
     pulled = merge_pull(
-        [BOTH], plezi={"company": "Acme"}, zoho={"company": None}, shadow={}, zoho_is_newer=True
+        [BOTH],
+        plezi={"company": "Acme"},
+        zoho={"company": None},
+        shadow={},
+        zoho_is_newer=zoho_newer,
     )
     assert pulled.to_plezi == {}
     pushed = merge_push([BOTH], plezi={"company": None}, shadow={}, linked=False)
@@ -102,7 +114,7 @@ def test_directions_are_respected():
         plezi={"city": "Paris", "behaviour_score": 10},
         zoho={"city": "Lyon", "behaviour_score": 40},
         shadow={"city": "Paris", "behaviour_score": 10},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert pulled.to_plezi == {"city": "Lyon"}
     pushed = merge_push(
@@ -116,7 +128,11 @@ def test_directions_are_respected():
 
 def test_an_unreadable_zoho_value_leaves_the_field_unchanged():
     result = merge_pull(
-        [BOTH], plezi={"company": "Acme"}, zoho={}, shadow={"company": "Acme"}, zoho_is_newer=True
+        [BOTH],
+        plezi={"company": "Acme"},
+        zoho={},
+        shadow={"company": "Acme"},
+        zoho_is_newer=zoho_newer,
     )
     assert result.to_plezi == {} and result.shadow == {"company": "Acme"}
 
@@ -127,7 +143,7 @@ def test_consent_the_most_protective_value_wins_both_ways():
         plezi={"email_opt_out": False},
         zoho={"email_opt_out": True},
         shadow={"email_opt_out": False},
-        zoho_is_newer=False,
+        zoho_is_newer=plezi_newer,
     )
     assert pulled.to_plezi == {"email_opt_out": True} and pulled.consent
     kept = merge_pull(
@@ -135,7 +151,7 @@ def test_consent_the_most_protective_value_wins_both_ways():
         plezi={"email_opt_out": True},
         zoho={"email_opt_out": False},
         shadow={"email_opt_out": True},
-        zoho_is_newer=True,
+        zoho_is_newer=zoho_newer,
     )
     assert kept.to_plezi == {}
     pushed = merge_push([CONSENT], plezi={"email_opt_out": True}, shadow={}, linked=True)
@@ -157,7 +173,7 @@ def test_after_pull_then_push_both_sides_agree(base, plezi, zoho, zoho_is_newer)
         plezi={"company": plezi},
         zoho={"company": zoho},
         shadow=shadow,
-        zoho_is_newer=zoho_is_newer,
+        zoho_is_newer=lambda key: zoho_is_newer,
     )
     plezi_after = pulled.to_plezi.get("company", plezi)
     pushed = merge_push([BOTH], plezi={"company": plezi_after}, shadow=pulled.shadow, linked=True)

@@ -1,8 +1,11 @@
 """The sync end to end against the live sandbox: every rule of the seed as a scenario."""
 
+import time
+
 import pytest
 
 from contacts.models import Contact
+from contacts.services import contact_update
 from integration.models import SyncIssue, SyncRun, SyncState
 from tests.sync.conftest import add_contacts, by_email, lead, sync
 
@@ -214,6 +217,27 @@ def test_a_conflict_is_won_by_the_most_recent_change_and_recorded(connected, zoh
     assert plezi(workspace, "paul@plezi.test").company == "Zoho edit"
     conflict = run.issues.get(kind=SyncIssue.Kind.CONFLICT)
     assert conflict.field == "company" and "Plezi edit" in conflict.message
+
+
+def test_the_most_recent_change_is_judged_field_by_field(connected, zoho, workspace):
+    """Plezi's city at t0, Zoho's city at t1, Plezi's company at t2: Zoho's city is the
+    more recent city, however recent Plezi's record is."""
+    add_contacts(workspace, {"email": "paul@plezi.test", "last_name": "Pim", "city": "Lyon"})
+    sync(workspace)
+    [paul_lead] = zoho.records("Leads")
+    contact_update(contact=plezi(workspace, "paul@plezi.test"), values={"city": "Plezi city"})
+    time.sleep(1)  # Zoho dates records to the second: its edit lands after Plezi's
+    zoho.update_record("Leads", paul_lead["id"], {"City": "Zoho city"})
+    contact_update(contact=plezi(workspace, "paul@plezi.test"), values={"company": "Later"})
+
+    run = sync(workspace)
+
+    paul = plezi(workspace, "paul@plezi.test")
+    [lead_now] = zoho.records("Leads")
+    assert (paul.city, paul.company) == ("Zoho city", "Later")
+    assert (lead_now["City"], lead_now["Company"]) == ("Zoho city", "Later")
+    conflict = run.issues.get(kind=SyncIssue.Kind.CONFLICT)
+    assert conflict.field == "city" and "(zoho)" in conflict.message
 
 
 def test_clearing_a_field_in_zoho_clears_it_in_plezi(connected, zoho, workspace):
