@@ -56,10 +56,19 @@ def contacts_import_csv(*, workspace: Workspace, file: BinaryIO) -> ImportResult
     number and the good ones imported; blank cells never erase stored values.
     """
     _check_utf8(file)
-    rows = _CsvRows(file, fields_by_key(workspace))
+    rows = CsvRows(file, fields_by_key(workspace))
     report = contacts_upsert(workspace=workspace, rows=rows)
     report.errors = sorted(report.errors + rows.errors)
     return ImportResult(report=report, unknown_columns=rows.unknown_columns)
+
+
+def csv_check(*, workspace: Workspace, file: BinaryIO) -> list[str]:
+    """Raise CsvRefused for a file that cannot be imported at all (its encoding, its first
+    line); otherwise return the unknown columns it names. Leaves `file` at its start."""
+    _check_utf8(file)
+    unknown = CsvRows(file, fields_by_key(workspace)).unknown_columns
+    file.seek(0)
+    return unknown
 
 
 def _check_utf8(file: BinaryIO) -> None:
@@ -85,7 +94,7 @@ def _check_utf8(file: BinaryIO) -> None:
     file.seek(0)
 
 
-class _CsvRows:
+class CsvRows:
     """The data rows of a CSV file as (line number, {key: cell}), read lazily.
 
     Rows that cannot be read (too many cells) are collected in `errors`.

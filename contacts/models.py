@@ -178,3 +178,75 @@ class Form(models.Model):
     def public_url(self) -> str:
         """The absolute link visitors open (and embed snippets post to)."""
         return settings.SITE_URL + self.get_public_url()
+
+
+class ContactImport(models.Model):
+    """A CSV file being imported in the background, and what it did, line by line.
+
+    The file is kept in the row (every worker machine reads it) until the import ends.
+    Progress commits with each chunk of contacts it wrote, so an import a killed worker
+    left resumes after its last written line: no line is imported twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField(editable=False)
+    lines = models.PositiveIntegerField(default=0)  # of the file, for the progress bar
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    line_reached = models.PositiveIntegerField(default=0)  # last line written, with its chunk
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [line, message], the first ones
+    unknown_columns = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)  # why the import failed as a whole
+    holder = models.CharField(max_length=40, blank=True)
+    beat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "beat_at"],
+                name="import_unfinished",
+                condition=models.Q(status__in=["queued", "running"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "contacts:import_detail",
+            kwargs={"workspace_slug": self.workspace.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return min(99, self.line_reached * 100 // self.lines) if self.lines else 0
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} failed={self.failed}"
+        )

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from accounts.models import Workspace
-from contacts.models import Contact, Field, Form
+from contacts.models import Contact, ContactImport, Field, Form
 
 
 def fields_of(workspace: Workspace) -> QuerySet[Field]:
@@ -32,6 +32,11 @@ def contacts_search(workspace: Workspace, *, query: str = "", filters: dict | No
 
 def forms_of(workspace: Workspace) -> QuerySet[Form]:
     return Form.objects.for_workspace(workspace).prefetch_related("fields")
+
+
+def imports_of(workspace: Workspace) -> QuerySet[ContactImport]:
+    """The workspace's CSV imports, newest first, without their files."""
+    return ContactImport.objects.for_workspace(workspace).defer("data")
 
 
 def contact_email_taken(workspace: Workspace, email: str, *, exclude_pk: int | None = None) -> bool:

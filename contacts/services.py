@@ -107,30 +107,54 @@ def contacts_upsert(*, workspace: Workspace, rows: Iterable[tuple[int, dict]]) -
     refused whole and reported with its number. Blank values never erase what
     is stored. Rows are written in bulk, a chunk at a time.
     """
-    fields = fields_by_key(workspace)
-    report = UpsertReport()
-    first_row: dict[str, int] = {}  # email → the line that brought it
-    for chunk in _chunks(rows, CHUNK_SIZE):
-        cleaned = []
-        for number, raw in chunk:
-            try:
-                row = _clean_row(fields, raw)
-            except ValidationError as error:
-                report.errors.append((number, "; ".join(error.messages)))
-                continue
-            if row["email"] in first_row:
-                report.errors.append((number, _repeated(row["email"], first_row[row["email"]])))
-                continue
-            first_row[row["email"]] = number
-            cleaned.append(row)
-        for _, created, changed in contacts_write(workspace=workspace, rows=cleaned):
+    upsert = ContactsUpsert(workspace=workspace)
+    for chunk in chunks(rows, CHUNK_SIZE):
+        upsert.write(chunk)
+    return upsert.report
+
+
+class ContactsUpsert:
+    """An upsert fed a chunk of rows at a time, in file order: it remembers each email's
+    first line, so a later line repeating one is refused (not merged without a word)."""
+
+    def __init__(self, *, workspace: Workspace, report: UpsertReport | None = None) -> None:
+        self.workspace = workspace
+        self.fields = fields_by_key(workspace)
+        self.report = report or UpsertReport()
+        self.first_row: dict[str, int] = {}
+
+    def write(self, chunk: list[tuple[int, dict]]) -> None:
+        """Write the chunk's valid rows; count them and the refused ones in `report`."""
+        report = self.report
+        cleaned = self._clean(chunk, report)
+        for _, created, changed in contacts_write(workspace=self.workspace, rows=cleaned):
             if created:
                 report.created += 1
             elif changed:
                 report.updated += 1
             else:
                 report.unchanged += 1
-    return report
+
+    def replay(self, chunk: list[tuple[int, dict]]) -> None:
+        """Read a chunk already written (an import resumed): only its emails are kept."""
+        self._clean(chunk, UpsertReport())
+
+    def _clean(self, chunk: list[tuple[int, dict]], report: UpsertReport) -> list[dict]:
+        cleaned = []
+        for number, raw in chunk:
+            try:
+                row = _clean_row(self.fields, raw)
+            except ValidationError as error:
+                report.errors.append((number, "; ".join(error.messages)))
+                continue
+            if row["email"] in self.first_row:
+                report.errors.append(
+                    (number, _repeated(row["email"], self.first_row[row["email"]]))
+                )
+                continue
+            self.first_row[row["email"]] = number
+            cleaned.append(row)
+        return cleaned
 
 
 def _repeated(email: str, first: int) -> str:
@@ -205,7 +229,7 @@ def _write_once(workspace: Workspace, rows: list[dict]) -> list[tuple[Contact, b
 _COLUMNS = {f.key for f in STANDARD_FIELDS}
 
 
-def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+def chunks(iterable: Iterable, size: int) -> Iterator[list]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{workspace}/contacts/", views.contact_list, name="list"),
     path(f"{workspace}/contacts/new/", views.contact_create, name="create"),
     path(f"{workspace}/contacts/import/", views.contact_import, name="import"),
+    path(f"{workspace}/contacts/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path(f"{workspace}/contacts/export/", views.contact_export, name="export"),
     path(f"{workspace}/contacts/<int:pk>/", views.contact_detail, name="detail"),
     path(f"{workspace}/contacts/<int:pk>/edit/", views.contact_edit, name="edit"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import workspace_view
 from contacts import ratelimit
 from contacts.catalogue import LEAD_SOURCES, FieldType
-from contacts.csv_io import CsvRefused, contacts_csv_lines, contacts_import_csv
+from contacts.csv_io import ERRORS_SHOWN, CsvRefused, contacts_csv_lines
 from contacts.forms import (
     ContactFilterForm,
     ContactForm,
@@ -24,8 +24,9 @@ from contacts.forms import (
     PublicForm,
     email_taken_message,
 )
+from contacts.imports import import_start
 from contacts.models import Contact, Field, Form
-from contacts.selectors import contacts_page, contacts_search, fields_of, forms_of
+from contacts.selectors import contacts_page, contacts_search, fields_of, forms_of, imports_of
 from contacts.services import (
     contact_delete,
     contact_save,
@@ -38,6 +39,7 @@ from contacts.services import (
 )
 
 PAGE_SIZE = 50
+IMPORTS_LISTED = 10
 PUBLIC_BODY_MAX_BYTES = 64 * 1024
 
 
@@ -177,15 +179,29 @@ def contact_delete_view(request, pk):
 @workspace_view
 def contact_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = contacts_import_csv(
-                workspace=request.workspace, file=form.cleaned_data["file"]
+            job = import_start(
+                workspace=request.workspace, user=request.user, file=form.cleaned_data["file"]
             )
         except CsvRefused as refused:
             form.add_error("file", str(refused))
-    return render(request, "contacts/contact_import.html", {"form": form, "result": result})
+        else:
+            return redirect(job)
+    context = {"form": form, "imports": imports_of(request.workspace)[:IMPORTS_LISTED]}
+    return render(request, "contacts/contact_import.html", context)
+
+
+@workspace_view
+def import_detail(request, pk):
+    job = get_object_or_404(imports_of(request.workspace), pk=pk)
+    template = "contacts/_import_report.html" if request.htmx else "contacts/import_detail.html"
+    context = {
+        "job": job,
+        "errors_shown": ERRORS_SHOWN,
+        "errors_not_shown": max(0, job.failed - ERRORS_SHOWN),
+    }
+    return render(request, template, context)
 
 
 @workspace_view

@@ -135,7 +135,7 @@ class People:
         writer.writeheader()
         writer.writerows({c: row.get(c, "") for c in columns} for row in rows)
         status = self._marketer(tenant).import_csv(out.getvalue())
-        if self._web("CSV import", status, (200,)):
+        if self._web("CSV import", status, (302,)):  # to the import's report
             for row in rows:
                 values = {k: v for k, v in row.items() if k != "email"}
                 self.ledger.plezi_wrote(tenant.slug, row["email"], values, origin="csv")

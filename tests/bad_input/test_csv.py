@@ -33,7 +33,9 @@ def marketer(member_client, workspace):
 
 
 def upload(client, content: bytes, name: str = "contacts.csv"):
-    return client.post(URL, {"file": SimpleUploadedFile(name, content, "text/csv")})
+    """Upload, and follow to the import's report (a small file is imported at once)."""
+    file = SimpleUploadedFile(name, content, "text/csv")
+    return client.post(URL, {"file": file}, follow=True)
 
 
 # ---- files refused whole -------------------------------------------------------------------

@@ -182,7 +182,7 @@ def test_command_lists_only_the_first_100_errors(workspace, tmp_path):
 def test_import_page_shows_the_summary_and_errors(owner_client, workspace, contact, industry):
     upload = SimpleUploadedFile("contacts.csv", MIXED.encode(), content_type="text/csv")
     response = owner_client.post(
-        reverse("contacts:import", args=[workspace.slug]), {"file": upload}
+        reverse("contacts:import", args=[workspace.slug]), {"file": upload}, follow=True
     )
     content = response.content.decode()
     assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_import_page_shows_the_summary_and_errors(owner_client, workspace, conta
 def test_import_page_refuses_a_bad_encoding_with_a_message(owner_client, workspace):
     upload = SimpleUploadedFile("c.csv", "email\nzoé@example.com\n".encode("cp1252"))
     response = owner_client.post(
-        reverse("contacts:import", args=[workspace.slug]), {"file": upload}
+        reverse("contacts:import", args=[workspace.slug]), {"file": upload}, follow=True
     )
     assert response.context["form"].errors["file"] == [
         "The file is not UTF-8 text (the first unreadable character is on line 2). "
@@ -207,7 +207,7 @@ def test_import_page_refuses_a_bad_encoding_with_a_message(owner_client, workspa
 def test_import_page_escapes_what_the_file_contains(owner_client, workspace):
     upload = SimpleUploadedFile("c.csv", b"email,<b>bold</b>\n<script>@x,1\n")
     content = owner_client.post(
-        reverse("contacts:import", args=[workspace.slug]), {"file": upload}
+        reverse("contacts:import", args=[workspace.slug]), {"file": upload}, follow=True
     ).content.decode()
     assert "<b>bold</b>" not in content and "&lt;b&gt;bold&lt;/b&gt;" in content
     assert "<script>@x" not in content

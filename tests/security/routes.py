@@ -47,6 +47,7 @@ OBJECT_KWARGS: dict[str, dict[str, Callable[[Tenants], int]]] = {
     "contacts:field_edit": {"pk": lambda t: t.field.pk},
     "contacts:form_edit": {"pk": lambda t: t.form.pk},
     "contacts:form_delete": {"pk": lambda t: t.form.pk},
+    "contacts:import_detail": {"pk": lambda t: t.csv_import.pk},
     "sync:run": {"pk": lambda t: t.run.pk},
     "sync:run_progress": {"pk": lambda t: t.run.pk},
     "sync:retry": {"pk": lambda t: t.run.pk},

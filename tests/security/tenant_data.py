@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 
 from accounts.models import Membership, Workspace
 from accounts.services import membership_grant, user_ensure, workspace_create
-from contacts.models import Contact, Field, Form
+from contacts.models import Contact, ContactImport, Field, Form
 from contacts.selectors import fields_of
 from contacts.services import contacts_upsert, field_create, form_save
 from integration.models import SyncIssue, SyncRun, ZohoConnection
@@ -53,6 +53,7 @@ class Tenants:
     field: Field
     form: Form
     b_form: Form
+    csv_import: ContactImport
     connection: ZohoConnection
     run: SyncRun
     issue: SyncIssue
@@ -86,6 +87,14 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
     # A Zoho lead without an email: the run skips it and records an issue.
     sandbox.create_records("Leads", [{"Last_Name": "Nomail-secret"}])
     run = sync_run(workspace_id=a.pk, trigger=SyncRun.Trigger.MANUAL)
+    csv_import = ContactImport.objects.create(
+        workspace=a,
+        filename="acme-secret-import.csv",
+        status=ContactImport.Status.DONE,
+        data=b"",
+        failed=1,
+        errors=[[2, "Line of the Acme secret import"]],
+    )
     return Tenants(
         a=a,
         b=b,
@@ -93,6 +102,7 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
         field=custom,
         form=form,
         b_form=b_form,
+        csv_import=csv_import,
         connection=connection,
         run=run,
         issue=run.issues.get(),
@@ -103,6 +113,7 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
             "Acme secret field",
             "Acme secret form",
             form.token,
+            "acme-secret-import.csv",
         ],
     )
 
