@@ -216,6 +216,11 @@ class SyncRun(models.Model):
     error = models.TextField(blank=True)
     # A dry run's preview: what would be created/updated, field by field.
     preview = models.JSONField(default=list, blank=True)
+    # A fast-lane run (form submissions sent at once) ran inside this run's lease, between
+    # two of its pages: the one case where two runs of a workspace overlap in time.
+    within = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="fast_lane_runs"
+    )
 
     objects = WorkspaceQuerySet.as_manager()
 

@@ -270,14 +270,38 @@ def check_runs(tenants: list[Tenant]) -> RunFindings:
                 found.stale_seconds = max(found.stale_seconds, stale)
             elif run.error:
                 found.errors[run.error[:140]] += 1
-        for before, after in zip(runs, runs[1:], strict=False):
-            if before.ended_at and after.started_at < before.ended_at:
-                found.overlaps.append(
-                    f"{tenant.slug}: run {after.pk} started {after.started_at:%H:%M:%S.%f} "
-                    f"while run {before.pk} ({before.status}) ran until "
-                    f"{before.ended_at:%H:%M:%S.%f}"
-                )
+        found.overlaps += [f"{tenant.slug}: {line}" for line in run_overlaps(runs)]
     return found
+
+
+def run_overlaps(runs: list[SyncRun]) -> list[str]:
+    """Two runs of one workspace at once, `runs` in start order. A fast-lane run may
+    overlap only the run it was served `within`, and only inside that run's time."""
+    by_pk = {run.pk: run for run in runs}
+    found = []
+    outer = [run for run in runs if run.within_id is None]
+    for before, after in zip(outer, outer[1:], strict=False):
+        if before.ended_at and after.started_at < before.ended_at:
+            found.append(_overlap(after, before))
+    for run in runs:
+        host = by_pk.get(run.within_id)
+        if host and not _inside(run, host):
+            found.append(_overlap(run, host))
+    return found
+
+
+def _inside(run: SyncRun, host: SyncRun) -> bool:
+    return host.started_at <= run.started_at and (
+        host.ended_at is None or (run.ended_at is not None and run.ended_at <= host.ended_at)
+    )
+
+
+def _overlap(run: SyncRun, other: SyncRun) -> str:
+    until = f"{other.ended_at:%H:%M:%S.%f}" if other.ended_at else "now"
+    return (
+        f"run {run.pk} started {run.started_at:%H:%M:%S.%f} while run {other.pk} "
+        f"({other.status}) ran until {until}"
+    )
 
 
 # ---- kill trials and the burst ------------------------------------------------------------

@@ -199,7 +199,7 @@ def _serve_forms(outer: Run, make_client) -> None:
     workspace_id = outer.workspace.pk
     batch = triggers.forms_take(workspace_id=workspace_id, holder=outer.holder)
     if batch:
-        run = _execute(workspace_id, batch, outer.holder, None, make_client, fast_lane=False)
+        run = _execute(workspace_id, batch, outer.holder, None, make_client, within=outer.model)
         triggers.requests_close(batch, holder=outer.holder, run=run)
         linked = SyncState.objects.filter(
             workspace_id=workspace_id, contact_id__in=batch.contact_ids
@@ -215,16 +215,17 @@ def _execute(
     on_progress,
     make_client,
     *,
-    fast_lane: bool = True,
+    within: SyncRun | None = None,
 ) -> SyncRun:
-    """One run serving `batch`. `fast_lane`: this run may serve form submissions arriving
-    meanwhile (the outermost run does; a fast-lane run does not nest another)."""
+    """One run serving `batch`. The outermost run serves form submissions arriving
+    meanwhile, each in a fast-lane run `within` it (which does not nest another)."""
     workspace = Workspace.objects.get(pk=workspace_id)
+    fast_lane = within is None
     if fast_lane:
         close_interrupted_runs(workspace)
     full, dry_run, contact_ids = batch.full, batch.dry_run, batch.contact_ids
     model = SyncRun.objects.create(
-        workspace=workspace, trigger=batch.trigger, full=full, dry_run=dry_run
+        workspace=workspace, trigger=batch.trigger, full=full, dry_run=dry_run, within=within
     )
     connection = connection_of(workspace)
     if connection is None or not connection.is_usable:

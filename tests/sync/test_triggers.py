@@ -304,7 +304,7 @@ def test_a_fan_out_lost_with_its_cluster_is_asked_for_again(connected, zoho, wor
 
 
 def test_a_form_submitted_during_a_long_run_reaches_zoho_before_it_ends_and_stays(
-    connected, zoho, workspace, monkeypatch, django_capture_on_commit_callbacks
+    connected, zoho, workspace, owner_client, monkeypatch, django_capture_on_commit_callbacks
 ):
     from integration.sync import runner
 
@@ -342,3 +342,7 @@ def test_a_form_submitted_during_a_long_run_reaches_zoho_before_it_ends_and_stay
     assert contact.city == "Lille"
     form_run = SyncRun.objects.get(trigger=SyncRun.Trigger.FORM)
     assert (form_run.status, form_run.updated_zoho) == (SyncRun.Status.SUCCESS, 1)
+    long_run = SyncRun.objects.exclude(pk=form_run.pk).latest("started_at")
+    assert form_run.within == long_run  # served inside its lease, as its page says
+    page = owner_client.get(reverse("sync:run", args=[workspace.slug, form_run.pk]))
+    assert "held the workspace" in page.content.decode()
