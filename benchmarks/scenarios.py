@@ -5,7 +5,7 @@ import time
 
 from benchmarks.bench import Bench, Row
 
-# A little longer than integration.sync.pull.SETTLED_AFTER: as between two scheduled runs,
+# A little longer than integration.sync.watermarks.SETTLED_AFTER: as between two scheduled runs,
 # Zoho's clock has moved past the last changes the previous run saw.
 TIME_BETWEEN_RUNS = 6
 

@@ -5,6 +5,7 @@ commands, the admin), so they share one set of checks and messages.
 """
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -169,32 +170,30 @@ def _exchange_problem(error: ZohoError, dc: DataCenter) -> ConnectionProblem:
 
 def _verify(wanted: Settings, client: ZohoClient) -> _Verified:
     verified = _Verified()
-    try:
+    with _zoho_problems(scope_missing=SCOPE_MISSING):
         _verify_org(wanted, client, verified)
         for module in Module.values:
             verified.fields[module] = client.fields(module)
-    except ZohoScopeError:
-        raise ConnectionProblem(SCOPE_MISSING, field="code") from None
-    except ZohoAuthError as error:
-        raise ConnectionProblem(error.message, field="code") from None
-    except ZohoError as error:
-        raise ConnectionProblem(
-            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
-            "in a minute."
-        ) from None
-    try:
+    with _zoho_problems(scope_missing=MODULES_SCOPE_MISSING):
         read_one_lead(client)
-    except ZohoScopeError:
-        raise ConnectionProblem(MODULES_SCOPE_MISSING, field="code") from None
-    except ZohoAuthError as error:
-        raise ConnectionProblem(error.message, field="code") from None
-    except ZohoError as error:
-        raise ConnectionProblem(
-            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
-            "in a minute."
-        ) from None
     verified.filter_field = _verify_filter(wanted, verified.fields)
     return verified
+
+
+@contextmanager
+def _zoho_problems(*, scope_missing: str):
+    """Zoho's refusals during the checks, as the form's messages (nothing saved)."""
+    try:
+        yield
+    except ZohoScopeError:
+        raise ConnectionProblem(scope_missing, field="code") from None
+    except ZohoAuthError as error:
+        raise ConnectionProblem(error.message, field="code") from None
+    except ZohoError as error:
+        raise ConnectionProblem(
+            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
+            "in a minute."
+        ) from None
 
 
 def _verify_org(wanted: Settings, client: ZohoClient, verified: _Verified) -> None:

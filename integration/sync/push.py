@@ -16,12 +16,12 @@ from django.utils.dateparse import parse_datetime
 
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
+from integration.sync.apply import STATE_FIELDS
 from integration.sync.context import CONTACTS, LEADS
 from integration.sync.convert import ValueProblem
 from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
 from integration.sync.messages import zoho_record_message
-from integration.sync.pull import STATE_FIELDS
 from integration.sync.record import rows_insert, rows_update
 from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE

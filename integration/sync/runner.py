@@ -23,15 +23,11 @@ from integration.selectors.sync import credits_spent
 from integration.sync import lock, triggers
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho
-from integration.sync.pull import (
-    Conversions,
-    pull_modules,
-    pull_records,
-    unlink_deleted,
-    watermarks_of,
-)
+from integration.sync.incoming import Conversions
+from integration.sync.pull import pull_modules, pull_records, unlink_deleted
 from integration.sync.push import plezi_urls, push_changed
 from integration.sync.record import Recorder
+from integration.sync.watermarks import watermarks_of
 from integration.zoho.client import ZohoClient
 from integration.zoho.errors import (
     CreditBudgetSpent,

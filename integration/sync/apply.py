@@ -1,0 +1,283 @@
+"""Writing a pulled page: each record merged into its contact, then written in bulk.
+
+A page is written in one transaction with its contacts locked, so a user's edit
+made meanwhile is never overwritten unseen.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from contacts.models import Contact
+from integration.models import SyncIssue, SyncState
+from integration.sync.context import CONTACTS, LEADS
+from integration.sync.incoming import FROM_ZOHO, Pulled, well_formed
+from integration.sync.merge import converted_shadow, merge_pull, merge_push
+from integration.sync.record import rows_insert, rows_update
+
+
+def apply_page(run, module: str, pulled: list[Pulled]) -> None:
+    by_email: dict[str, list[Pulled]] = defaultdict(list)
+    for item in pulled:
+        by_email[item.email].append(item)
+    contacts = _contacts_by_email(run, list(by_email))
+    writer = _PageWriter(run, module)
+    for email, candidates in by_email.items():
+        contact = contacts.get(email)
+        state = getattr(contact, "sync_state", None) if contact else None
+        chosen = _choose(run, module, email, candidates, state, contact)
+        if chosen is not None:
+            writer.merge(chosen, contact, state)
+    writer.save()
+
+
+def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
+    contacts = (
+        Contact.objects.for_workspace(run.workspace)
+        .filter(email__in=emails)
+        .select_related("sync_state")
+        .order_by()  # the default order (-id) would make SQLite walk the workspace's contacts
+    )
+    if not run.dry_run:
+        contacts = contacts.select_for_update(of=("self",))
+    return {c.email: c for c in contacts}
+
+
+def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
+    """Pick the record a contact follows; report the others (two Zoho records, one email).
+
+    The rule: the record already linked first, then the most recently modified.
+    A Lead never takes over a contact that is a Zoho Contact.
+    """
+    if state and state.zoho_module == CONTACTS and module == LEADS:
+        for item in candidates:
+            _duplicate(run, module, item, contact, f"It is the Zoho Contact {state.zoho_id}.")
+        return None
+    linked_id = state.zoho_id if state and state.zoho_module == module else ""
+    ranked = sorted(
+        candidates,
+        key=lambda c: (str(c.record["id"]) == linked_id, c.modified_at or _EPOCH, c.record["id"]),
+        reverse=True,
+    )
+    chosen = ranked[0]
+    if linked_id and str(chosen.record["id"]) != linked_id:
+        chosen = None  # the linked record is elsewhere: every candidate is a duplicate
+    follows = linked_id or str(ranked[0].record["id"])
+    for item in ranked if chosen is None else ranked[1:]:
+        _duplicate(run, module, item, contact, f"The contact follows {module} record {follows}.")
+    return chosen
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _duplicate(run, module, item: Pulled, contact, which: str) -> None:
+    run.recorder.issue(
+        kind=SyncIssue.Kind.DUPLICATE,
+        direction=FROM_ZOHO,
+        module=module,
+        zoho_id=str(item.record["id"]),
+        email=item.email,
+        contact=contact,
+        code="DUPLICATE_EMAIL",
+        message=(
+            f"Several Zoho records have the email {item.email}; this one was not synced. "
+            f"{which} Merge the duplicates in Zoho to sync a single record."
+        ),
+    )
+
+
+def _settled_echo(state, item: Pulled, result, pending) -> bool:
+    """Our own write coming back, already recorded: nothing to store (costs no query)."""
+    return bool(
+        state
+        and not pending
+        and not result.to_plezi
+        and state.zoho_id == str(item.record["id"])
+        and state.shadow == result.shadow
+        and state.zoho_modified_at == item.modified_at
+        and state.synced_at is not None
+    )
+
+
+def _zoho_is_newer(item: Pulled, contact: Contact | None):
+    """Whether the lead's change of a field is more recent than Plezi's change of it.
+
+    Zoho dates only the whole record, Plezi each field: a Plezi edit of another field
+    later on does not make Plezi's older change of this one the more recent."""
+    if contact is None:
+        return lambda key: True
+    return lambda key: bool(item.modified_at and item.modified_at > contact.changed_at(key))
+
+
+class _PageWriter:
+    """Merges a page's records into contacts and writes them in bulk."""
+
+    def __init__(self, run, module: str) -> None:
+        self.run, self.module = run, module
+        self.rules = run.plan.modules[module].rules
+        self.push_rules = run.plan.modules[LEADS].rules
+        self.now = timezone.now()
+        self.new_contacts: list[Contact] = []
+        self.changed: dict[int, Contact] = {}
+        self.changed_fields: set[str] = set()
+        self.states: list[SyncState] = []
+
+    def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
+        shadow = dict(state.shadow) if state else {}
+        if state and state.zoho_module == LEADS and self.module == CONTACTS:
+            shadow = converted_shadow(shadow, item.values)
+        plezi = {r.key: contact.value(r.key) for r in self.rules} if contact else {}
+        result = merge_pull(
+            self.rules,
+            plezi=plezi,
+            zoho=item.values,
+            shadow=shadow,
+            zoho_is_newer=_zoho_is_newer(item, contact),
+        )
+        self._record(item, contact, result)
+        if contact is None:
+            contact = Contact(workspace=self.run.workspace, email=item.email)
+            self.new_contacts.append(contact)
+            self.run.recorder.count("created_plezi")
+        elif result.to_plezi:
+            self.changed[contact.pk] = contact
+            self.run.recorder.count("updated_plezi")
+        else:
+            self.run.recorder.count("echoes")
+        for key, value in result.to_plezi.items():
+            contact.set_value(key, value)
+            self.changed_fields.add(key)
+        if self.run.dry_run:
+            self.run.preview_pull(self.module, item, contact, result)
+            return
+        if result.to_plezi:
+            contact.updated_at = self.now
+        after = {r.key: contact.value(r.key) for r in self.push_rules}
+        pending = self.module == LEADS and (
+            merge_push(self.push_rules, plezi=after, shadow=result.shadow, linked=True).to_zoho
+            or self._lacks_plezi_url(contact, result.shadow)
+        )
+        if not _settled_echo(state, item, result, pending):
+            self.states.append(
+                self._state(contact, state, item, result.shadow, pending=bool(pending))
+            )
+
+    def _lacks_plezi_url(self, contact: Contact, shadow: dict) -> bool:
+        """A lead born in Zoho still needs its link to Plezi (sent by the push)."""
+        if not self.run.plan.plezi_url_field:
+            return False
+        return contact.pk is None or shadow.get("plezi_url") != self.run.plezi_url(contact)
+
+    def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
+        state = state or SyncState(workspace=self.run.workspace, contact=contact)
+        state.contact = contact
+        state.zoho_module, state.zoho_id = self.module, str(item.record["id"])
+        state.shadow = shadow
+        state.zoho_modified_at = item.modified_at
+        state.unlinked_by_deletion = state.left_scope = False
+        state.last_run = self.run.model
+        state.last_outcome = f"Pulled from Zoho {self.module}"
+        if not pending:  # Plezi edits not yet in Zoho keep the contact pending for the push
+            state.synced_at = self.now
+        return state
+
+    def _record(self, item: Pulled, contact, result) -> None:
+        for conflict in result.conflicts:
+            self.run.recorder.issue(
+                kind=SyncIssue.Kind.CONFLICT,
+                direction=FROM_ZOHO,
+                module=self.module,
+                zoho_id=str(item.record["id"]),
+                email=item.email,
+                contact=contact,
+                field=conflict.key,
+                code="CONFLICT",
+                message=(
+                    f"Changed on both sides: Plezi “{conflict.plezi_value}”, Zoho "
+                    f"“{conflict.zoho_value}”. The most recent change won ({conflict.winner})."
+                ),
+            )
+        if result.consent:
+            self.run.recorder.issue(
+                kind=SyncIssue.Kind.CONSENT,
+                direction=FROM_ZOHO,
+                module=self.module,
+                zoho_id=str(item.record["id"]),
+                email=item.email,
+                contact=contact,
+                field="email_opt_out",
+                code="CONSENT",
+                message="Opted out of emails in Zoho: the opt-out now applies in Plezi too.",
+            )
+
+    def _attach_issues(self, created: dict[str, Contact]) -> None:
+        """Issues found before their contact existed (a duplicate's) now point to it."""
+        for issue in self.run.recorder.pending:
+            if issue.contact_id is None and issue.email in created:
+                issue.contact = created[issue.email]
+
+    def save(self) -> None:
+        if self.run.dry_run:
+            return
+        rows_insert(Contact, self.new_contacts, key="email")
+        self._attach_issues({c.email: c for c in self.new_contacts})
+        if self.changed:
+            columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}
+            rows_update(Contact, list(self.changed.values()), sorted(columns | {"updated_at"}))
+        new = [s for s in self.states if s.pk is None]
+        for state in new:
+            contact = state.contact
+            state.contact = contact  # now saved: this sets contact_id, and keeps the cache
+            if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
+                state.synced_at = max(state.synced_at, contact.updated_at)
+        existing = [s for s in self.states if s.pk is not None]
+        rows_insert(SyncState, new)
+        if existing:
+            rows_update(SyncState, existing, STATE_FIELDS)
+
+
+_COLUMNS = {f.name for f in Contact._meta.concrete_fields}
+
+STATE_FIELDS = [
+    "zoho_module",
+    "zoho_id",
+    "shadow",
+    "zoho_modified_at",
+    "synced_at",
+    "unlinked_by_deletion",
+    "left_scope",
+    "last_run",
+    "last_outcome",
+]
+
+
+def hold_left_scope(run, module: str, page: list) -> None:
+    """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
+    is no longer this workspace's) until the pull sees them back in scope. Contacts are
+    never written, and a converted lead's Contact is followed whatever the filter says."""
+    if not run.plan.filter_field or module != LEADS:
+        return
+    ids = [str(r["id"]) for r in page if well_formed(r) and not run.plan.in_scope(r)]
+    if not ids:
+        return
+    held = SyncState.objects.for_workspace(run.workspace).filter(
+        zoho_module=module, zoho_id__in=ids, left_scope=False
+    )
+    for state in held.select_related("contact"):
+        run.recorder.issue(
+            kind=SyncIssue.Kind.NOTICE,
+            direction=FROM_ZOHO,
+            module=module,
+            email=state.contact.email,
+            contact=state.contact,
+            zoho_id=state.zoho_id,
+            field=run.plan.filter_field,
+            code="LEFT_FILTER",
+            message=f"In Zoho this lead no longer has "
+            f"{run.plan.filter_field} = “{run.plan.filter_value}”, so it left this "
+            "workspace's filter: Plezi stops sending it this contact's changes. They are "
+            "kept, and sent once the record is back in the filter.",
+        )
+    held.update(left_scope=True, last_outcome="Left the filter in Zoho")
