@@ -43,6 +43,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--baseline-records", type=int, default=1000)
     parser.add_argument("--submissions", type=int, default=200, help="form submissions")
     parser.add_argument("--form-rate", type=float, default=5.0, help="submissions per second")
+    parser.add_argument(
+        "--busy-leads",
+        type=int,
+        default=40_000,
+        help="Zoho leads of the long run the busy form scenario submits during (0: skip it)",
+    )
     parser.add_argument("--workspaces", type=int, default=200, help="fan-out workspaces")
     parser.add_argument("--workspace-contacts", type=int, default=1000)
     parser.add_argument(
@@ -63,6 +69,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         baseline_records=args.baseline_records,
         submissions=args.submissions,
         form_rate=args.form_rate,
+        busy_leads=args.busy_leads,
         workspaces=args.workspaces,
         workspace_contacts=args.workspace_contacts,
         profile=args.profile,

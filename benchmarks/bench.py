@@ -27,6 +27,7 @@ class Options:
     baseline_records: int = 1000
     submissions: int = 200
     form_rate: float = 5.0
+    busy_leads: int = 40_000  # Zoho leads of the long run forms are submitted during
     workspaces: int = 200
     workspace_contacts: int = 1000
     profile: bool = False

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import django
 
 RESULT = "RESULT "
+STEP_WAIT = 1200  # seconds a step waits for a run to end
 
 
 class QueryCounter:
@@ -150,7 +151,8 @@ def _schedules_later() -> None:
 
 
 def step_forms_setup(params: dict) -> dict:
-    """A connected workspace with a public form (email, first and last name)."""
+    """A connected workspace with a public form (email, first and last name), and
+    `zoho_leads` leads in Zoho for its first sync."""
     from accounts.models import Workspace
     from benchmarks import data
     from benchmarks.sandbox import prepare_org
@@ -159,6 +161,8 @@ def step_forms_setup(params: dict) -> dict:
 
     sandbox = handle(params)
     prepare_org(sandbox)
+    if params.get("zoho_leads"):
+        sandbox.seed("Leads", params["zoho_leads"])
     workspace = data.workspace_connected(
         slug=params["slug"], handle=sandbox, concurrency=params["concurrency"]
     )
@@ -171,6 +175,45 @@ def step_forms_setup(params: dict) -> dict:
     )
     _schedules_later()
     return {"workspace_id": workspace.pk, "token": form.token}
+
+
+def step_forms_long_run(params: dict) -> dict:
+    """Click "Synchronise now" (a first sync, the whole org) and wait until a worker runs it."""
+    from django.db import transaction
+
+    from integration.models import SyncRun
+    from integration.services.sync import sync_enqueue
+
+    with transaction.atomic():
+        sync_enqueue(workspace_id=params["workspace_id"], trigger=SyncRun.Trigger.MANUAL)
+    runs = SyncRun.objects.filter(workspace_id=params["workspace_id"], within=None)
+    deadline = time.monotonic() + 60
+    while not (run := runs.filter(status=SyncRun.Status.RUNNING, pulled__gt=0).first()):
+        if time.monotonic() > deadline:
+            raise RuntimeError("No worker started the long run within 60 s")
+        time.sleep(0.2)
+    return {"run_id": run.pk}
+
+
+def step_forms_long_run_end(params: dict) -> dict:
+    """Wait for the long run's end: was it still going when the last form's lead was seen?"""
+    from integration.models import SyncRun
+
+    run = SyncRun.objects.get(pk=params["run_id"])
+    deadline = time.monotonic() + STEP_WAIT
+    while run.status == SyncRun.Status.RUNNING and time.monotonic() < deadline:
+        time.sleep(1)
+        run.refresh_from_db()
+    last_seen = params["last_seen_epoch"]
+    return {
+        "status": run.status,
+        "wall_s": (run.ended_at - run.started_at).total_seconds() if run.ended_at else None,
+        "pulled": run.pulled,
+        "still_going_at_last_lead": last_seen is not None
+        and run.ended_at is not None
+        and run.ended_at.timestamp() > last_seen,
+        "fast_lane_runs": run.fast_lane_runs.count(),
+    }
 
 
 def step_fanout_setup(params: dict) -> dict:
@@ -263,6 +306,8 @@ STEPS = {
     "touch": step_touch,
     "sync": step_sync,
     "forms_setup": step_forms_setup,
+    "forms_long_run": step_forms_long_run,
+    "forms_long_run_end": step_forms_long_run_end,
 }
 
 

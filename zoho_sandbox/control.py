@@ -165,9 +165,16 @@ def get_conversion_mapping(org: Org, request: Request) -> Reply:
 
 
 def all_records(org: Org, request: Request, module: str) -> Reply:
+    """Every record of `module`; `?email_domain=` only those of one domain (a watcher of a
+    few leads among many need not fetch them all)."""
     module = _module(org, module)
     render = records.Renderer(org, module)
-    return json_reply(200, {"data": [render(r) for r in org.stores[module].records.values()]})
+    found = org.stores[module].records.values()
+    if domain := request.query.get("email_domain"):
+        found = [
+            r for r in found if str(r.values.get("Email") or "").lower().endswith("@" + domain)
+        ]
+    return json_reply(200, {"data": [render(r) for r in found]})
 
 
 def seed_records(org: Org, request: Request) -> Reply:

@@ -116,8 +116,9 @@ class SandboxHandle:
     def conversion_mapping(self) -> dict[str, str]:
         return self._call("GET", "conversion_mapping")
 
-    def records(self, module: str) -> list[dict]:
-        return self._call("GET", f"records/{module}")["data"]
+    def records(self, module: str, *, email_domain: str = "") -> list[dict]:
+        query = f"?email_domain={email_domain}" if email_domain else ""
+        return self._call("GET", f"records/{module}{query}")["data"]
 
     def seed(self, module: str, count: int, seed: int = 0) -> dict:
         return self._call("POST", "seed", {"module": module, "count": count, "seed": seed})

@@ -43,6 +43,18 @@ def test_sales_rep_records_are_validated(sandbox):
     assert _control(sandbox, "DELETE", f"records/Leads/{lead_id}").status_code == 404
 
 
+def test_control_records_of_one_email_domain(sandbox):
+    sandbox.create_records(
+        "Leads",
+        [
+            {"Last_Name": "A", "Email": "a@form.example"},
+            {"Last_Name": "B", "Email": "b@other.example"},
+            {"Last_Name": "C"},
+        ],
+    )
+    assert [r["Last_Name"] for r in sandbox.records("Leads", email_domain="form.example")] == ["A"]
+
+
 def test_control_records_include_converted_and_cost_nothing(sandbox):
     ids = sandbox.create_records("Leads", [{"Last_Name": "A"}, {"Last_Name": "B"}])
     sandbox.convert_lead(ids[0])
