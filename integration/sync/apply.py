@@ -195,8 +195,10 @@ class _PageWriter:
                 field=conflict.key,
                 code="CONFLICT",
                 message=(
-                    f"Changed on both sides: Plezi “{conflict.plezi_value}”, Zoho "
-                    f"“{conflict.zoho_value}”. The most recent change won ({conflict.winner})."
+                    f"Changed on both sides: Plezi “{conflict.plezi_value}” "
+                    f"({_when(contact.changed_at(conflict.key) if contact else None)}), Zoho "
+                    f"“{conflict.zoho_value}” ({_when(item.modified_at)}). The most recent "
+                    f"change won ({conflict.winner})."
                 ),
             )
         if result.consent:
@@ -236,6 +238,10 @@ class _PageWriter:
         rows_insert(SyncState, new)
         if existing:
             rows_update(SyncState, existing, STATE_FIELDS)
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else "time unknown"
 
 
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}

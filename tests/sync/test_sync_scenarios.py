@@ -1,8 +1,10 @@
 """The sync end to end against the live sandbox: every rule of the seed as a scenario."""
 
 import time
+from datetime import UTC
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from contacts.models import Contact
 from contacts.services import contact_update
@@ -228,6 +230,7 @@ def test_the_most_recent_change_is_judged_field_by_field(connected, zoho, worksp
     contact_update(contact=plezi(workspace, "paul@plezi.test"), values={"city": "Plezi city"})
     time.sleep(1)  # Zoho dates records to the second: its edit lands after Plezi's
     zoho.update_record("Leads", paul_lead["id"], {"City": "Zoho city"})
+    [edited] = zoho.records("Leads")
     contact_update(contact=plezi(workspace, "paul@plezi.test"), values={"company": "Later"})
 
     run = sync(workspace)
@@ -238,6 +241,10 @@ def test_the_most_recent_change_is_judged_field_by_field(connected, zoho, worksp
     assert (lead_now["City"], lead_now["Company"]) == ("Zoho city", "Later")
     conflict = run.issues.get(kind=SyncIssue.Kind.CONFLICT)
     assert conflict.field == "city" and "(zoho)" in conflict.message
+    plezi_at = paul.changed_at("city").astimezone(UTC)
+    zoho_at = parse_datetime(edited["Modified_Time"]).astimezone(UTC)
+    assert f"“Plezi city” ({plezi_at:%Y-%m-%d %H:%M:%S} UTC)" in conflict.message
+    assert f"“Zoho city” ({zoho_at:%Y-%m-%d %H:%M:%S} UTC)" in conflict.message
 
 
 def test_clearing_a_field_in_zoho_clears_it_in_plezi(connected, zoho, workspace):
