@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import workspace_view
+from accounts.client_ip import client_ip
 from contacts import ratelimit
 from contacts.catalogue import LEAD_SOURCES, FieldType
 from contacts.csv_io import ERRORS_SHOWN, CsvRefused, contacts_csv_lines
@@ -312,8 +313,7 @@ def _refuse_submission(request, plezi_form: Form, *, as_json: bool) -> HttpRespo
     if _content_length(request) > PUBLIC_BODY_MAX_BYTES:
         message = f"The answers are too large (at most {PUBLIC_BODY_MAX_BYTES // 1024} KB)."
         return _public_error(request, message, status=413, as_json=as_json)
-    client = request.META.get("REMOTE_ADDR", "")
-    if not ratelimit.allow(f"form:{plezi_form.pk}:{client}", limit=ratelimit.public_form_limit()):
+    if not ratelimit.public_form_allows(form_pk=plezi_form.pk, client=client_ip(request)):
         message = "Too many submissions from your address: please wait a minute and try again."
         return _public_error(request, message, status=429, as_json=as_json)
     if not as_json and request.content_type not in _FORM_CONTENT_TYPES:

@@ -323,6 +323,71 @@ def test_submissions_are_rate_limited_per_form_and_address(client, plezi_form, s
     assert Contact.objects.count() == 4
 
 
+PROXY = "10.0.0.1"  # the TLS proxy: every request reaches the app from it
+
+
+def _through_proxy(client, plezi_form, email, *, forwarded):
+    payload = {"email": email}
+    return _post_json(
+        client, plezi_form, payload, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+def test_behind_the_proxy_two_visitors_have_separate_limits(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT, settings.TRUSTED_PROXY_COUNT = 2, 1
+    bot = [
+        _through_proxy(client, plezi_form, f"bot{n}@example.com", forwarded="203.0.113.66")
+        for n in range(3)
+    ]
+
+    visitor = _through_proxy(client, plezi_form, "vi@example.com", forwarded="198.51.100.7")
+
+    assert [r.status_code for r in bot][-1] == 429
+    assert visitor.status_code != 429
+    assert sorted(Contact.objects.values_list("email", flat=True)) == [
+        "bot0@example.com",
+        "bot1@example.com",
+        "vi@example.com",
+    ]
+
+
+def test_behind_the_proxy_forged_addresses_do_not_escape_the_limit(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT, settings.TRUSTED_PROXY_COUNT = 2, 1
+    # The bot writes a new address on the left each time; the proxy appends its real one.
+    replies = [
+        _through_proxy(
+            client, plezi_form, f"b{n}@example.com", forwarded=f"192.0.2.{n}, 203.0.113.66"
+        )
+        for n in range(3)
+    ]
+
+    assert [r.status_code for r in replies][-1] == 429
+    assert Contact.objects.count() == 2
+
+
+def test_without_trusted_proxies_a_forwarded_header_does_not_escape_the_limit(
+    client, plezi_form, settings
+):
+    settings.PUBLIC_FORM_RATE_LIMIT = 2
+    replies = [
+        _post_json(
+            client, plezi_form, {"email": f"b{n}@example.com"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"
+        )
+        for n in range(3)
+    ]
+
+    assert [r.status_code for r in replies][-1] == 429
+    assert Contact.objects.count() == 2
+
+
+def test_a_limit_of_zero_turns_the_rate_limit_off(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT = 0
+    replies = [_post_json(client, plezi_form, {"email": f"v{n}@example.com"}) for n in range(25)]
+
+    assert 429 not in {r.status_code for r in replies}
+    assert Contact.objects.count() == 25
+
+
 def test_nested_json_values_are_no_answer(client, workspace, plezi_form):
     make_contact(workspace, "vi@example.com", first_name="Vi")
     response = _post_json(
