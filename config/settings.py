@@ -114,7 +114,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The public forms' rate limit counts in this cache: per process unless CACHE_URL names
+# a shared one (a deploy check says so).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Proxies in front of the app that append the client's address to X-Forwarded-For:
+# 0 trusts no header (REMOTE_ADDR is the visitor); 1 for the documented TLS proxy.
+# Read by accounts.client_ip, the one source of a visitor's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -136,6 +145,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Behind a proxy, REMOTE_ADDR would lock a username for every visitor at once.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -161,7 +172,7 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Public forms: submissions per minute per form and client address.
+# Public forms: submissions per minute per form and client address; 0 turns the limit off.
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=20)
 
 # Uploads: a 100,000-row CSV is about 15 MB.

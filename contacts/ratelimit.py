@@ -10,7 +10,14 @@ WINDOW_SECONDS = 60
 
 
 def public_form_limit() -> int:
+    """Submissions per minute per form and client address; 0 means no limit."""
     return int(getattr(settings, "PUBLIC_FORM_RATE_LIMIT", DEFAULT_PUBLIC_FORM_RATE_LIMIT))
+
+
+def public_form_allows(*, form_pk: int, client: str) -> bool:
+    """Count one submission of `client` to the form; False once its limit is passed."""
+    limit = public_form_limit()
+    return limit <= 0 or allow(f"form:{form_pk}:{client}", limit=limit)
 
 
 def allow(scope: str, *, limit: int, window: int = WINDOW_SECONDS) -> bool:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
-from contacts.catalogue import STANDARD_FIELDS
+from contacts.catalogue import STANDARD_FIELDS, FieldType
 from contacts.models import Contact, Field, Form
 from contacts.selectors import fields_by_key
 from contacts.signals import contact_submitted
@@ -267,12 +268,16 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
     transaction (what a receiver writes, the integration's sync request, commits with it).
 
     Raises ValidationError (a dict of field errors) and writes nothing when any
-    answer is invalid. Blank answers keep what is stored; unknown keys are ignored.
+    answer is invalid, including an answer of the wrong kind (JSON's numbers, true or
+    false, lists or objects where the field takes text). Blank answers (None, "") keep
+    what is stored; unknown keys are ignored.
     """
     fields = {f.key: f for f in form.fields.all()}
     fields.setdefault("email", Field.objects.for_workspace(form.workspace).get(key="email"))
     raw = {key: data.get(key) for key in fields}
-    values, errors = clean_values(fields, raw)
+    errors = _answer_kind_errors(fields, raw)
+    values, value_errors = clean_values(fields, {k: v for k, v in raw.items() if k not in errors})
+    errors.update(value_errors)
     if not values.get("email") and "email" not in errors:
         errors["email"] = "Please give your email address."
     if errors:
@@ -281,6 +286,46 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
     [(contact, created, _)] = contacts_write(workspace=form.workspace, rows=[row])
     contact_submitted.send(sender=Form, contact_id=contact.pk, workspace_id=form.workspace_id)
     return contact, created
+
+
+# What an answer may be besides text (or None, no answer), by field type. The hosted page
+# sends only text and lists of text; a website's JSON can send anything, and a number or
+# true where text is expected would be stored as "1e+999" or "True".
+_OTHER_KINDS = {
+    FieldType.NUMBER: ("a number",),
+    FieldType.BOOLEAN: ("true or false",),
+    FieldType.MULTI_CHOICE: ("a list of texts",),
+}
+_EXPECTED = {
+    FieldType.NUMBER: "a number or text",
+    FieldType.BOOLEAN: "true, false or text",
+    FieldType.MULTI_CHOICE: "text or a list of texts",
+}
+
+
+def _answer_kind_errors(fields: dict[str, Field], raw: dict) -> dict[str, str]:
+    """{key: message} for each answer whose kind its field does not take."""
+    errors = {}
+    for key, value in raw.items():
+        kind = _kind(value)
+        catalogue_field = fields[key]
+        if kind != "text" and kind not in _OTHER_KINDS.get(catalogue_field.type, ()):
+            expected = _EXPECTED.get(catalogue_field.type, "text")
+            errors[key] = f"{catalogue_field.label}: send {expected}, not {kind}."
+    return errors
+
+
+def _kind(value) -> str:
+    """An answer's kind, in the words of the message that refuses it."""
+    if value is None or isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, list):
+        return "a list of texts" if all(isinstance(v, str) for v in value) else "a list"
+    return "an object"
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 import json
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import workspace_view
+from accounts.client_ip import client_ip
 from contacts import ratelimit
+from contacts.bot_traps import HONEYPOT, STAMP, caught_bot, stamp_issue
 from contacts.catalogue import LEAD_SOURCES, FieldType
 from contacts.csv_io import ERRORS_SHOWN, CsvRefused, contacts_csv_lines
 from contacts.forms import (
@@ -274,7 +277,7 @@ def _embed_snippet(plezi_form: Form) -> str:
     """HTML + script to paste into a website: it posts the answers as JSON (CORS-enabled)."""
     form = PublicForm(plezi_form=plezi_form, auto_id=f"plezi-{plezi_form.token[:8]}-%s")
     context = {"plezi_form": plezi_form, "form": form, "url": plezi_form.public_url}
-    html = render_to_string("contacts/embed_snippet.html", context)
+    html = render_to_string("contacts/embed_snippet.html", {**context, **_trap_names()})
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 
@@ -312,8 +315,7 @@ def _refuse_submission(request, plezi_form: Form, *, as_json: bool) -> HttpRespo
     if _content_length(request) > PUBLIC_BODY_MAX_BYTES:
         message = f"The answers are too large (at most {PUBLIC_BODY_MAX_BYTES // 1024} KB)."
         return _public_error(request, message, status=413, as_json=as_json)
-    client = request.META.get("REMOTE_ADDR", "")
-    if not ratelimit.allow(f"form:{plezi_form.pk}:{client}", limit=ratelimit.public_form_limit()):
+    if not ratelimit.public_form_allows(form_pk=plezi_form.pk, client=client_ip(request)):
         message = "Too many submissions from your address: please wait a minute and try again."
         return _public_error(request, message, status=429, as_json=as_json)
     if not as_json and request.content_type not in _FORM_CONTENT_TYPES:
@@ -346,40 +348,73 @@ def _with_cors(response: HttpResponse) -> HttpResponse:
 
 def _public_form_json(request, plezi_form: Form) -> JsonResponse:
     try:
-        answers = json.loads(request.body)
+        answers = _strict_json(request.body)
     except (ValueError, UnicodeDecodeError) as error:
         message = f"The body is not valid JSON ({error})."
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)
     if not isinstance(answers, dict):
         message = 'Send a JSON object of answers, e.g. {"email": "ada@example.com"}.'
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)
+    # No time-to-fill stamp here: the embed snippet lives on the customer's website and
+    # posts from a page we never served, so it has no stamp to send back. The honeypot
+    # (in the snippet too) and the rate limit guard this door.
+    if caught_bot(plezi_form, answers, stamped=False):
+        return _received(plezi_form)
     try:
-        contact, created = form_submit(form=plezi_form, data=_scalars(answers))
+        form_submit(form=plezi_form, data=answers)
     except ValidationError as error:
         return JsonResponse({"errors": error.message_dict}, status=400)
-    return JsonResponse({"contact_id": contact.pk}, status=201 if created else 200)
+    return _received(plezi_form)
 
 
-def _scalars(answers: dict) -> dict:
-    """Nested objects are no answer to any field: treat them as blank."""
-    return {
-        key: value
-        for key, value in answers.items()
-        if isinstance(value, str | int | float | bool)
-        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
-    }
+def _strict_json(body: bytes):
+    """JSON as RFC 8259 defines it: Python's parser also takes NaN and Infinity, no
+    database or Zoho field does. Decimals keep a number as it was written (1e999 is
+    not turned into infinity)."""
+    return json.loads(body, parse_constant=_refuse_constant, parse_float=Decimal)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number: send a finite number, or text")
+
+
+def _received(plezi_form: Form) -> JsonResponse:
+    # One reply whether the email was new or known, a person or a bot, without ids: a
+    # reply that differed would tell anyone which addresses are contacts.
+    return JsonResponse({"message": plezi_form.thank_you_message})
 
 
 @csrf_protect
 def _public_form_html(request, plezi_form: Form) -> HttpResponse:
-    form = PublicForm(request.POST or None, plezi_form=plezi_form)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        return _public_form_html_post(request, plezi_form)
+    form = PublicForm(plezi_form=plezi_form)
+    return _render_public_form(request, plezi_form, form, stamp=stamp_issue(plezi_form))
+
+
+def _public_form_html_post(request, plezi_form: Form) -> HttpResponse:
+    if caught_bot(plezi_form, request.POST, stamped=True):
+        return _thanks(request, plezi_form)
+    form = PublicForm(request.POST, plezi_form=plezi_form)
+    if form.is_valid():
         try:
             form_submit(form=plezi_form, data=form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error.message_dict)
         else:
-            context = {"plezi_form": plezi_form}
-            return render(request, "contacts/public_form_thanks.html", context)
-    context = {"plezi_form": plezi_form, "form": form}
+            return _thanks(request, plezi_form)
+    # The stamp the page was shown with: a fresh one would make a quick fix look like a bot.
+    return _render_public_form(request, plezi_form, form, stamp=request.POST[STAMP])
+
+
+def _render_public_form(request, plezi_form: Form, form: PublicForm, *, stamp: str):
+    context = {"plezi_form": plezi_form, "form": form, "stamp": stamp, **_trap_names()}
     return render(request, "contacts/public_form.html", context)
+
+
+def _trap_names() -> dict[str, str]:
+    return {"honeypot": HONEYPOT, "stamp_name": STAMP}
+
+
+def _thanks(request, plezi_form: Form) -> HttpResponse:
+    return render(request, "contacts/public_form_thanks.html", {"plezi_form": plezi_form})

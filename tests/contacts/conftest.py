@@ -1,8 +1,11 @@
 """Fixtures of the contact store's tests: contacts, a custom field and a public form."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
+from contacts.bot_traps import STAMP, stamp_issue
 from contacts.models import Contact
 from contacts.selectors import fields_of
 from contacts.services import contact_save, field_create, form_save
@@ -14,6 +17,12 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def as_a_person(plezi_form, answers: dict, *, seconds: float = 5) -> dict:
+    """The hosted page's answers with the stamp of a page shown `seconds` ago, as a person
+    sends them (the bot traps drop answers sent without one)."""
+    return {**answers, STAMP: stamp_issue(plezi_form, issued_at=time.time() - seconds)}
 
 
 def make_contact(workspace, email, **values) -> Contact:

@@ -8,11 +8,15 @@ from django.urls import reverse
 
 from contacts.models import Contact, Form
 from contacts.signals import contact_submitted
-from tests.contacts.conftest import make_contact
+from tests.contacts.conftest import as_a_person, make_contact
 
 
 def _public(plezi_form):
     return reverse("contacts:public_form", args=[plezi_form.token])
+
+
+def _post_html(client, plezi_form, answers, **extra):
+    return client.post(_public(plezi_form), as_a_person(plezi_form, answers), **extra)
 
 
 def _post_json(client, plezi_form, payload, **extra):
@@ -98,8 +102,9 @@ def test_visitor_sees_the_form_without_logging_in(client, plezi_form):
 
 
 def test_visitor_submits_and_is_thanked(client, workspace, plezi_form):
-    response = client.post(
-        _public(plezi_form),
+    response = _post_html(
+        client,
+        plezi_form,
         {"email": "Visitor@Example.com", "first_name": "Vi", "lead_source": "web download"},
     )
     assert response.status_code == 200
@@ -113,7 +118,7 @@ def test_visitor_submits_and_is_thanked(client, workspace, plezi_form):
 
 
 def test_invalid_email_rerenders_with_the_message_and_saves_nothing(client, plezi_form):
-    response = client.post(_public(plezi_form), {"email": "nope", "first_name": "Vi"})
+    response = _post_html(client, plezi_form, {"email": "nope", "first_name": "Vi"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "email": ["Email: “nope” is not a valid email address."]
@@ -122,13 +127,13 @@ def test_invalid_email_rerenders_with_the_message_and_saves_nothing(client, plez
 
 
 def test_missing_email_is_asked_for(client, plezi_form):
-    response = client.post(_public(plezi_form), {"first_name": "Vi"})
+    response = _post_html(client, plezi_form, {"first_name": "Vi"})
     assert response.context["form"].errors == {"email": ["Please give your email address."]}
     assert not Contact.objects.exists()
 
 
 def test_one_bad_answer_saves_nothing(client, workspace, plezi_form):
-    response = client.post(_public(plezi_form), {"email": "ok@example.com", "lead_source": "Fax"})
+    response = _post_html(client, plezi_form, {"email": "ok@example.com", "lead_source": "Fax"})
     assert "lead_source" in response.context["form"].errors
     assert not Contact.objects.exists()
 
@@ -137,8 +142,8 @@ def test_existing_contact_is_updated_by_email_in_any_case_and_blanks_keep_values
     client, workspace, plezi_form
 ):
     contact = make_contact(workspace, "ada@example.com", first_name="Ada", company="Engines")
-    response = client.post(
-        _public(plezi_form), {"email": "ADA@EXAMPLE.COM", "first_name": "", "company": "Babbage"}
+    response = _post_html(
+        client, plezi_form, {"email": "ADA@EXAMPLE.COM", "first_name": "", "company": "Babbage"}
     )
     assert response.status_code == 200
     contact.refresh_from_db()
@@ -147,8 +152,9 @@ def test_existing_contact_is_updated_by_email_in_any_case_and_blanks_keep_values
 
 
 def test_fields_not_on_the_form_are_ignored(client, workspace, plezi_form):
-    client.post(
-        _public(plezi_form),
+    _post_html(
+        client,
+        plezi_form,
         {"email": "vi@example.com", "last_name": "Hacker", "behaviour_score": "50", "x": "1"},
     )
     contact = Contact.objects.get()
@@ -158,8 +164,9 @@ def test_fields_not_on_the_form_are_ignored(client, workspace, plezi_form):
 def test_script_tags_are_shown_as_text_on_the_detail_page(
     client, owner_client, workspace, plezi_form
 ):
-    client.post(
-        _public(plezi_form),
+    _post_html(
+        client,
+        plezi_form,
         {
             "email": "x@example.com",
             "first_name": "<script>alert(1)</script>",
@@ -176,13 +183,13 @@ def test_script_tags_are_shown_as_text_on_the_detail_page(
 
 def test_html_variant_keeps_csrf_protection(plezi_form):
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(_public(plezi_form), {"email": "vi@example.com"})
+    response = _post_html(strict, plezi_form, {"email": "vi@example.com"})
     assert response.status_code == 403
     assert not Contact.objects.exists()
     strict.get(_public(plezi_form))
     token = strict.cookies["csrftoken"].value
-    response = strict.post(
-        _public(plezi_form), {"email": "vi@example.com", "csrfmiddlewaretoken": token}
+    response = _post_html(
+        strict, plezi_form, {"email": "vi@example.com", "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 200 and Contact.objects.count() == 1
 
@@ -198,7 +205,7 @@ def test_submission_announces_the_contact_inside_its_transaction(
     contact_submitted.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=False):
-            client.post(_public(plezi_form), {"email": "vi@example.com"})
+            _post_html(client, plezi_form, {"email": "vi@example.com"})
             # before the commit: what a receiver writes commits with the contact
             assert received == [
                 {
@@ -215,29 +222,31 @@ def test_invalid_submission_announces_nothing(
     client, plezi_form, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        client.post(_public(plezi_form), {"email": "nope"})
+        _post_html(client, plezi_form, {"email": "nope"})
     assert callbacks == []
 
 
 # Visitors: JSON --------------------------------------------------------------------------
 
 
-def test_json_creates_then_updates(client, workspace, plezi_form):
-    response = _post_json(client, plezi_form, {"email": "vi@example.com", "first_name": "Vi"})
+THANKED = {"message": "Thanks, see you soon!"}
+
+
+def test_json_creates_then_updates_with_the_same_reply_and_no_id(client, workspace, plezi_form):
+    created = _post_json(client, plezi_form, {"email": "vi@example.com", "first_name": "Vi"})
+    updated = _post_json(client, plezi_form, {"email": "VI@example.com", "company": "Acme"})
+
+    # The same status and body: a reply that differed would tell who is a contact.
+    assert (created.status_code, created.json()) == (200, THANKED)
+    assert (updated.status_code, updated.content) == (created.status_code, created.content)
+    assert created["Access-Control-Allow-Origin"] == "*"
     contact = Contact.objects.get()
-    assert response.status_code == 201
-    assert response.json() == {"contact_id": contact.pk}
-    assert response["Access-Control-Allow-Origin"] == "*"
-    response = _post_json(client, plezi_form, {"email": "VI@example.com", "company": "Acme"})
-    assert response.status_code == 200
-    assert response.json() == {"contact_id": contact.pk}
-    contact.refresh_from_db()
     assert (contact.first_name, contact.company) == ("Vi", "Acme")
 
 
 def test_json_needs_no_csrf_token(plezi_form):
     response = _post_json(Client(enforce_csrf_checks=True), plezi_form, {"email": "vi@example.com"})
-    assert response.status_code == 201
+    assert response.status_code == 200 and Contact.objects.count() == 1
 
 
 def test_json_errors_are_listed_by_field(client, plezi_form):
@@ -305,7 +314,7 @@ def test_oversize_body_is_refused_before_parsing(client, plezi_form):
 def test_submissions_are_rate_limited_per_form_and_address(client, plezi_form, settings, workspace):
     settings.PUBLIC_FORM_RATE_LIMIT = 3
     for n in range(3):
-        assert _post_json(client, plezi_form, {"email": f"v{n}@example.com"}).status_code == 201
+        assert _post_json(client, plezi_form, {"email": f"v{n}@example.com"}).status_code == 200
     response = _post_json(client, plezi_form, {"email": "v4@example.com"})
     assert response.status_code == 429
     assert response.json() == {
@@ -315,19 +324,85 @@ def test_submissions_are_rate_limited_per_form_and_address(client, plezi_form, s
             ]
         }
     }
-    assert client.post(_public(plezi_form), {"email": "v5@example.com"}).status_code == 429
+    assert _post_html(client, plezi_form, {"email": "v5@example.com"}).status_code == 429
     other_address = _post_json(
         client, plezi_form, {"email": "v6@example.com"}, REMOTE_ADDR="10.0.0.9"
     )
-    assert other_address.status_code == 201
+    assert other_address.status_code == 200
     assert Contact.objects.count() == 4
 
 
-def test_nested_json_values_are_no_answer(client, workspace, plezi_form):
+PROXY = "10.0.0.1"  # the TLS proxy: every request reaches the app from it
+
+
+def _through_proxy(client, plezi_form, email, *, forwarded):
+    payload = {"email": email}
+    return _post_json(
+        client, plezi_form, payload, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+def test_behind_the_proxy_two_visitors_have_separate_limits(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT, settings.TRUSTED_PROXY_COUNT = 2, 1
+    bot = [
+        _through_proxy(client, plezi_form, f"bot{n}@example.com", forwarded="203.0.113.66")
+        for n in range(3)
+    ]
+
+    visitor = _through_proxy(client, plezi_form, "vi@example.com", forwarded="198.51.100.7")
+
+    assert [r.status_code for r in bot][-1] == 429
+    assert visitor.status_code != 429
+    assert sorted(Contact.objects.values_list("email", flat=True)) == [
+        "bot0@example.com",
+        "bot1@example.com",
+        "vi@example.com",
+    ]
+
+
+def test_behind_the_proxy_forged_addresses_do_not_escape_the_limit(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT, settings.TRUSTED_PROXY_COUNT = 2, 1
+    # The bot writes a new address on the left each time; the proxy appends its real one.
+    replies = [
+        _through_proxy(
+            client, plezi_form, f"b{n}@example.com", forwarded=f"192.0.2.{n}, 203.0.113.66"
+        )
+        for n in range(3)
+    ]
+
+    assert [r.status_code for r in replies][-1] == 429
+    assert Contact.objects.count() == 2
+
+
+def test_without_trusted_proxies_a_forwarded_header_does_not_escape_the_limit(
+    client, plezi_form, settings
+):
+    settings.PUBLIC_FORM_RATE_LIMIT = 2
+    replies = [
+        _post_json(
+            client, plezi_form, {"email": f"b{n}@example.com"}, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"
+        )
+        for n in range(3)
+    ]
+
+    assert [r.status_code for r in replies][-1] == 429
+    assert Contact.objects.count() == 2
+
+
+def test_a_limit_of_zero_turns_the_rate_limit_off(client, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT = 0
+    replies = [_post_json(client, plezi_form, {"email": f"v{n}@example.com"}) for n in range(25)]
+
+    assert 429 not in {r.status_code for r in replies}
+    assert Contact.objects.count() == 25
+
+
+def test_nested_json_values_are_refused_and_change_nothing(client, workspace, plezi_form):
     make_contact(workspace, "vi@example.com", first_name="Vi")
     response = _post_json(
         client, plezi_form, {"email": "vi@example.com", "first_name": {"$ne": 1}, "company": "C"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"first_name": ["First name: send text, not an object."]}}
     contact = Contact.objects.get()
-    assert (contact.first_name, contact.company) == ("Vi", "C")
+    assert (contact.first_name, contact.company) == ("Vi", "")

@@ -30,6 +30,10 @@ def production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "plezi-sync.example.com",
         "CSRF_TRUSTED_ORIGINS": "https://plezi-sync.example.com",
         "SITE_URL": "https://plezi-sync.example.com",
+        # The public forms' rate limit needs a cache every worker shares (a deploy check).
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        # The documented TLS proxy appends the visitor's address to X-Forwarded-For.
+        "TRUSTED_PROXY_COUNT": "1",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}

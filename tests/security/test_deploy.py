@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from contacts.checks import check_rate_limit_cache
 from tests.security.production import manage, production_env
 from tests.security.routes import swept_routes, url_of
 
@@ -14,6 +15,37 @@ def test_deploy_checks_find_no_issues_with_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_checks_fail_when_the_rate_limit_counts_per_process():
+    result = manage("check", "--deploy", env=production_env(CACHE_URL=None))
+
+    assert result.returncode != 0
+    assert "(contacts.E001) The public forms' rate limit counts in a per-process cache" in (
+        result.stderr
+    )
+
+
+PER_PROCESS = "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize(
+    ("backend", "limit", "errors"),
+    [
+        pytest.param(PER_PROCESS, 20, ["contacts.E001"], id="memory-cache"),
+        pytest.param(
+            "django.core.cache.backends.dummy.DummyCache", 20, ["contacts.E001"], id="dummy"
+        ),
+        pytest.param("django.core.cache.backends.redis.RedisCache", 20, [], id="redis"),
+        pytest.param("django.core.cache.backends.db.DatabaseCache", 20, [], id="database"),
+        pytest.param(PER_PROCESS, 0, [], id="limit-off"),
+    ],
+)
+def test_the_rate_limit_cache_check_asks_for_a_shared_cache(settings, backend, limit, errors):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "plezi_cache"}}
+    settings.PUBLIC_FORM_RATE_LIMIT = limit
+
+    assert [error.id for error in check_rate_limit_cache()] == errors
 
 
 @pytest.mark.parametrize("variable", ["SECRET_KEY", "FIELD_ENCRYPTION_KEY"])

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from contacts.models import Contact
+from tests.contacts.conftest import as_a_person
 from tests.security.routes import (
     ADMIN_ONLY,
     OBJECT_KWARGS,
@@ -180,7 +181,9 @@ def test_a_public_form_token_shows_that_form_only(tenants, client):
 def test_answers_to_a_public_form_land_in_its_workspace_only(tenants, client):
     url = reverse("contacts:public_form", args=[tenants.form.token])
 
-    response = client.post(url, {"email": "visitor@example.com", "first_name": "Vi"})
+    answers = as_a_person(tenants.form, {"email": "visitor@example.com", "first_name": "Vi"})
+
+    response = client.post(url, answers)
 
     assert response.status_code == 200
     owners = Contact.objects.filter(email="visitor@example.com").values_list("workspace", flat=True)

@@ -28,9 +28,16 @@ def axes_on(db):
         model.objects.all().delete()
 
 
-def log_in(client: Client, username: str, password: str, address: str = "127.0.0.1"):
+def log_in(client: Client, username: str, password: str, address: str = "127.0.0.1", **extra):
     data = {"username": username, "password": password}
-    return client.post(reverse("login"), data, REMOTE_ADDR=address)
+    return client.post(reverse("login"), data, REMOTE_ADDR=address, **extra)
+
+
+PROXY = "10.0.0.1"  # the TLS proxy: every request reaches the app from it
+
+
+def through_proxy(client: Client, username: str, password: str, *, forwarded: str):
+    return log_in(client, username, password, address=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 def signed_in(client: Client) -> bool:
@@ -77,6 +84,32 @@ def test_the_lock_lifts_after_fifteen_minutes(axes_on, owner):
     response = log_in(client, owner.username, PASSWORD)
 
     assert response.status_code == 302 and signed_in(client)
+
+
+def test_behind_the_proxy_a_lock_holds_the_attackers_address_not_everyone(axes_on, owner, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = Client()
+    for _ in range(5):
+        # Forging the owner's address: the proxy appends the attacker's real one.
+        through_proxy(attacker, owner.username, WRONG, forwarded="198.51.100.7, 203.0.113.66")
+
+    owner_browser = Client()
+    from_owner = through_proxy(owner_browser, owner.username, PASSWORD, forwarded="198.51.100.7")
+    from_attacker = through_proxy(attacker, owner.username, PASSWORD, forwarded="203.0.113.66")
+
+    assert from_owner.status_code == 302 and signed_in(owner_browser)
+    assert from_attacker.status_code == LOCKED_OUT
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.66"]
+
+
+def test_without_trusted_proxies_a_forged_header_does_not_escape_the_lock(axes_on, owner):
+    attacker = Client()
+    for n in range(5):
+        log_in(attacker, owner.username, WRONG, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+
+    response = log_in(attacker, owner.username, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.99")
+
+    assert response.status_code == LOCKED_OUT and not signed_in(attacker)
 
 
 def test_production_settings_throttle_logins():
