@@ -118,6 +118,7 @@ class _PageWriter:
         self.run, self.module = run, module
         self.rules = run.plan.modules[module].rules
         self.push_rules = run.plan.modules[LEADS].rules
+        self.copied = run.plan.copied_by_conversion
         self.now = timezone.now()
         self.new_contacts: list[Contact] = []
         self.changed: dict[int, Contact] = {}
@@ -127,7 +128,7 @@ class _PageWriter:
     def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
         shadow = dict(state.shadow) if state else {}
         if state and state.zoho_module == LEADS and self.module == CONTACTS:
-            shadow = converted_shadow(shadow, item.values)
+            shadow = converted_shadow(shadow, item.values, copied=self.copied)
         plezi = {r.key: contact.value(r.key) for r in self.rules} if contact else {}
         result = merge_pull(
             self.rules,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from integration.sync.merge import FieldRule
+from integration.zoho.conversion import STANDARD_CONVERSION
 from mapping.models import Module
 from mapping.selectors import MappedPair, mapping_pairs_all, plezi_url_api, zoho_field_metas
 
@@ -38,6 +39,16 @@ class SyncPlan:
     filter_field: str
     filter_value: str
     plezi_url_field: str | None
+
+    @property
+    def copied_by_conversion(self) -> set[str]:
+        """Plezi keys whose Lead field Zoho's conversion copies to their Contact field."""
+        contact_api = {p.plezi_key: p.zoho_api_name for p in self.modules[CONTACTS].pull}
+        return {
+            p.plezi_key
+            for p in [*self.modules[LEADS].pull, *self.modules[LEADS].push]
+            if STANDARD_CONVERSION.get(p.zoho_api_name) == contact_api.get(p.plezi_key)
+        }
 
     def in_scope(self, record: dict) -> bool:
         """The seed's filter: only records whose filter field equals the value."""

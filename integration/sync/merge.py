@@ -93,17 +93,18 @@ def merge_pull(
     return result
 
 
-def converted_shadow(lead_shadow: dict, contact_values: dict) -> dict:
+def converted_shadow(lead_shadow: dict, contact_values: dict, *, copied: set[str]) -> dict:
     """The shadow a lead's contact keeps once the lead became a Zoho Contact.
 
-    The values Plezi and the lead agreed on hold for the Contact, except where the
-    Contact is blank: the conversion copies only the fields an admin mapped, so a blank
-    there was never copied, and must not erase Plezi's value as a cleared field would.
+    The values Plezi and the lead agreed on hold for the Contact. Where the Contact is
+    blank in a field the conversion does not copy (`copied`: Zoho's standard mapping),
+    the value was never copied and must not erase Plezi's as a cleared field would; a
+    blank copied field was cleared by sales, and is a change like any other.
     """
     return {
         key: value
         for key, value in lead_shadow.items()
-        if not (key in contact_values and _blank(_plain(contact_values[key])))
+        if key in copied or not (key in contact_values and _blank(_plain(contact_values[key])))
     }
 
 

@@ -2,6 +2,7 @@
 
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncRun
+from mapping.services import mapping_save
 from tests.sync.conftest import add_contacts, connect, sync
 
 
@@ -62,18 +63,38 @@ def test_a_contact_the_conversion_left_outside_the_filter_is_still_followed(zoho
     assert sync(workspace).pushed == 0
 
 
-def test_a_field_the_conversion_did_not_copy_does_not_erase_plezi(connected, zoho, workspace):
-    ann = _linked_then_edited(zoho, workspace, city="Paris", company="Acme")
-    ann.city = "Paris"  # only the last name is left to send
-    ann.save()
+def test_a_field_the_conversion_did_not_copy_does_not_erase_plezi(zoho, workspace):
+    # On Contacts, Plezi's company is a custom field: Zoho's conversion copies Company
+    # to the Account, and custom fields only where an admin mapped them.
+    zoho.add_field("Contacts", "Company_Name", "Company name", "text", length=255)
+    connect(zoho, workspace)
+    row = {"plezi_key": "company", "zoho_field": "Company_Name", "from_zoho": True}
+    report = mapping_save(workspace=workspace, module="Contacts", rows=[row])
+    assert not report.errors, report.errors
+    ann = _linked_then_edited(zoho, workspace, company="Acme")
     contact_id = zoho.convert_lead(ann.sync_state.zoho_id)
-    zoho.update_record("Contacts", contact_id, {"Mailing_City": None})  # an unmapped field
 
     sync(workspace)
 
     ann = plezi(workspace, "ann@plezi.test")
-    assert (ann.sync_state.zoho_id, ann.city, ann.last_name) == (
+    assert (ann.sync_state.zoho_id, ann.company, ann.last_name) == (
         contact_id,
-        "Paris",
+        "Acme",
         "Ames-Edited",
     )
+
+
+def test_a_copied_field_sales_cleared_on_the_contact_is_cleared_in_plezi(
+    connected, zoho, workspace
+):
+    """Zoho's conversion copies City to Mailing_City: blank there, sales cleared it."""
+    add_contacts(workspace, {"email": "ann@plezi.test", "last_name": "Ames", "city": "Paris"})
+    sync(workspace)
+    contact_id = zoho.convert_lead(plezi(workspace, "ann@plezi.test").sync_state.zoho_id)
+    zoho.advance_clock(60)
+    zoho.update_record("Contacts", contact_id, {"Mailing_City": None})
+
+    sync(workspace)
+
+    ann = plezi(workspace, "ann@plezi.test")
+    assert (ann.sync_state.zoho_id, ann.city) == (contact_id, "")
