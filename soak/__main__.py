@@ -16,6 +16,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    parser.add_argument(
+        "--production-timings",
+        action="store_true",
+        help="production's task timeout and retry and Zoho's one-hour access tokens",
+    )
     parser.add_argument("--logs", help="directory for logs and the dump (default: a new temp dir)")
     return parser.parse_args(argv)
 

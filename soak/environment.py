@@ -2,7 +2,7 @@
 
 DEBUG is off as in production, so every secret is named here (fresh random ones per
 soak); HTTPS redirects and secure cookies are off only because everything is loopback
-HTTP. Knobs shortened for the soak (task timeout, sync lease) are listed in SOAK_KNOBS.
+HTTP. Knobs shortened for the soak (the task timeout and retry) are listed in SOAK_KNOBS.
 """
 
 import os
@@ -13,20 +13,30 @@ from cryptography.fernet import Fernet
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/plezi_soak"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
-# Shortened so killed work is noticed within the soak (production: 1800/1900 and 300).
-SOAK_KNOBS = {
+# The sync's lease and recovery delay are production's (config/settings.py); the task
+# timeout and retry are shortened so a killed task's retry shows within the soak
+# (production: 1800 and 1900 s). `--production-timings` keeps production's.
+PRODUCTION_KNOBS = {
     "Q_WORKERS": "2",
-    "Q_TIMEOUT": "120",
-    "Q_RETRY": "150",
     "SYNC_LEASE_SECONDS": "30",
+    "SYNC_RECOVER_SECONDS": "10",
 }
+SOAK_KNOBS = {**PRODUCTION_KNOBS, "Q_TIMEOUT": "120", "Q_RETRY": "150"}
+
+
+def knobs(*, production: bool) -> dict[str, str]:
+    return dict(PRODUCTION_KNOBS if production else SOAK_KNOBS)
+
+
 # Variables of the caller's shell that would change what the soak runs against.
 DROPPED = ("Q_SYNC", "DJANGO_SETTINGS_MODULE", "CACHE_URL", "DEBUG")
 
 
-def child_env(*, database_url: str, redis_url: str, web_port: int, sandbox_url: str) -> dict:
+def child_env(
+    *, database_url: str, redis_url: str, web_port: int, sandbox_url: str, production: bool
+) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in DROPPED}
-    env.update(SOAK_KNOBS)
+    env.update(knobs(production=production))
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -2,8 +2,10 @@
 
 Every value written is unique (a counter in it), so the final value of a field tells
 which write survived. The ledger keeps, per workspace: the emails created on each side,
-the Zoho ids of leads and contacts, the conversions, and per (email, field) the last
-value each side wrote, in Plezi's field keys.
+the Zoho ids of leads and contacts, the conversions, and per (email, field) every write
+of each side, blanks included, with the wall-clock span of the request that made it:
+the write committed somewhere within, so two writes are ordered only when their spans
+do not overlap (never by the order their answers came back).
 """
 
 import random
@@ -37,6 +39,27 @@ CONTACT_KEYS = {
 PLEZI, ZOHO = "plezi", "zoho"
 
 
+@dataclass(frozen=True)
+class Write:
+    """One write of a field by one side: its value (None: cleared), and when the request
+    that made it was sent and answered."""
+
+    side: str
+    value: object
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A visitor's form submission the product accepted: sent, then answered."""
+
+    slug: str
+    email: str
+    sent: float
+    answered: float
+
+
 @dataclass
 class Tally:
     """Operations done, by kind, and the ones the product refused (with why)."""
@@ -61,8 +84,13 @@ class Ledger:
         # Contacts a marketer is working on right now: reps pick them often, so both sides
         # touch the same record at the same moment, as they do around a hot lead.
         self.hot: dict[str, deque] = defaultdict(lambda: deque(maxlen=5))
-        # (slug, email, key) -> {side: (time, value)}: the last write of each side.
-        self.last: dict[tuple[str, str, str], dict[str, tuple[float, object]]] = defaultdict(dict)
+        # (slug, email, key) -> every write of the field, in the order they were answered.
+        self.writes: dict[tuple[str, str, str], list[Write]] = defaultdict(list)
+        # (slug, email) -> when a rep's action on the email's Zoho record ended (an edit of
+        # any field, a conversion): Zoho dates whole records, so each makes the record's
+        # values look that recent to the sync.
+        self.touched: dict[tuple[str, str], list[float]] = defaultdict(list)
+        self.submissions: list[Submission] = []
 
     # ---- unique names and values ------------------------------------------------------------
     def _next(self) -> int:
@@ -102,30 +130,55 @@ class Ledger:
         }
 
     # ---- writes -------------------------------------------------------------------------
-    def plezi_wrote(self, slug: str, email: str, values: dict, *, origin: str) -> None:
-        self._wrote(slug, email, PLEZI, values)
+    def plezi_wrote(
+        self, slug: str, email: str, values: dict, *, origin: str, started: float | None = None
+    ) -> None:
+        self._wrote(slug, email, PLEZI, values, started)
         with self.lock:
             self.emails[slug].setdefault(email, origin)
             self.tally.done[origin] += 1
 
-    def zoho_wrote(self, slug: str, email: str, values: dict, *, module: str = "Leads") -> None:
+    def zoho_wrote(
+        self,
+        slug: str,
+        email: str,
+        values: dict,
+        *,
+        module: str = "Leads",
+        started: float | None = None,
+    ) -> None:
         keys = LEAD_KEYS if module == "Leads" else CONTACT_KEYS
         plezi = {keys[api]: value for api, value in values.items() if api in keys}
-        self._wrote(slug, email, ZOHO, plezi)
+        self._wrote(slug, email, ZOHO, plezi, started)
 
-    def zoho_created(self, slug: str, record: dict, lead_id: str) -> None:
+    def zoho_created(
+        self, slug: str, record: dict, lead_id: str, *, started: float | None = None
+    ) -> None:
         email = record["Email"]
         with self.lock:
             self.leads[slug][email] = lead_id
             self.emails[slug].setdefault(email, "zoho")
-        self.zoho_wrote(slug, email, record)
+        self.zoho_wrote(slug, email, record, started=started)
 
-    def _wrote(self, slug: str, email: str, side: str, values: dict) -> None:
+    def zoho_converted(self, slug: str, email: str, contact_id: str) -> None:
+        with self.lock:
+            self.converted[slug].add(email)
+            self.contacts[slug][email] = contact_id
+            self.touched[(slug, email.lower())].append(time.time())
+
+    def form_submitted(self, slug: str, email: str, *, sent: float) -> None:
+        with self.lock:
+            self.submissions.append(Submission(slug, email.lower(), sent, time.time()))
+
+    def _wrote(self, slug: str, email: str, side: str, values: dict, started) -> None:
         now = time.time()
         with self.lock:
             for key, value in values.items():
-                if value not in (None, ""):
-                    self.last[(slug, email.lower(), key)][side] = (now, value)
+                blank = value is None or value == ""
+                write = Write(side, None if blank else value, started or now, now)
+                self.writes[(slug, email.lower(), key)].append(write)
+            if side == ZOHO:
+                self.touched[(slug, email.lower())].append(now)
 
     def count(self, kind: str, *, refused: str = "") -> None:
         with self.lock:

@@ -30,6 +30,7 @@ def print_figures(figures: dict, options) -> int:
     line(
         f"workload: {figures['workload_seconds']:.0f} s, {options.workspaces} workspaces, "
         f"seed {options.seed}; two qclusters on Redis, gunicorn, PostgreSQL"
+        + ("; production timings" if options.production_timings else "")
     )
     line(f"operations: {ledger.tally.total()}  ({_counts(ledger.tally.done)})")
     if ledger.tally.refused:
@@ -51,6 +52,7 @@ def print_figures(figures: dict, options) -> int:
         line(f"    {count} × {error}")
     must_be_empty("runs left running", runs.running)
     must_be_empty("overlapping runs in one workspace", runs.overlaps)
+    _forms(line, must_be_empty, figures["forms"])
     _burst(line, must_be_empty, figures.get("burst_result"))
     must_be_empty("clusters that died by themselves", figures.get("clusters_died", []))
     line(
@@ -62,7 +64,9 @@ def print_figures(figures: dict, options) -> int:
     must_be_empty("records lost (must be 0)", findings.lost)
     must_be_empty("duplicates (must be 0)", findings.duplicates)
     must_be_empty("records pulled outside the filter", findings.scope_leaks)
-    must_be_empty("edits lost (a field holds neither side's last write)", findings.lost_edits)
+    must_be_empty(
+        "edits lost (a field holds a value the sync's rule does not allow)", findings.lost_edits
+    )
     line(
         f"failed records visible as issues: {sum(findings.visible_failures.values())} "
         f"({_counts(findings.visible_failures)}); failed once, then retried to success: "
@@ -143,3 +147,18 @@ def _secrets(line, must_be_empty, scan) -> None:
     )
     leaks = [f"{leak.kind} in {leak.where}: …{leak.excerpt}…" for leak in scan.leaks]
     must_be_empty("secrets found in clear text", leaks)
+
+
+def _forms(line, must_be_empty, forms) -> None:
+    lat = sorted(forms.latencies)
+    if lat:
+        p50, p95 = lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+        spread = f"p50 {p50:.1f} s, p95 {p95:.1f} s, max {lat[-1]:.1f} s"
+    else:
+        spread = "none measured"
+    line(
+        f"form submissions → their lead written in Zoho (the sandbox's write log): "
+        f"{forms.measured} measured, {spread}; {forms.near_kill} with a kill in between; "
+        f"{forms.never_written} never written (no last name, or converted)"
+    )
+    must_be_empty("form submissions late to Zoho", forms.late)

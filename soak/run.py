@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ class Soak:
         self.supervisor = Supervisor(env={}, logs=self.logs)
         self.rng = random.Random(options.seed)
         self.figures: dict = {}
+        self.knobs = environment.knobs(production=options.production_timings)
 
     # ---- the whole run ------------------------------------------------------------------
     def main(self) -> int:
@@ -75,7 +77,8 @@ class Soak:
         secrets_file = self.logs / "sandbox-secrets.json"
         sandbox = self.supervisor.start(
             "sandbox",
-            [PYTHON, "-m", "soak.sandbox", "--port", "0", "--secrets", str(secrets_file)],
+            [PYTHON, "-m", "soak.sandbox", "--port", "0", "--secrets", str(secrets_file)]
+            + (["--access-token-ttl", "3600"] if options.production_timings else []),
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self.sandbox_url = wait_for_line(sandbox.log, "Zoho sandbox on ").split()[-1]
@@ -85,6 +88,7 @@ class Soak:
             redis_url=options.redis_url,
             web_port=self.web_port,
             sandbox_url=self.sandbox_url,
+            production=options.production_timings,
         )
         self.supervisor.env = env
         self._django(env)
@@ -153,7 +157,7 @@ class Soak:
         actors = workload.cast(stage, people, seed=options.seed, scale=1.0)
         start = time.time()
         burst_at = start + options.duration * 0.45
-        lease = float(environment.SOAK_KNOBS["SYNC_LEASE_SECONDS"])
+        lease = float(self.knobs["SYNC_LEASE_SECONDS"])
         killer = chaos.Killer(
             self.supervisor,
             CLUSTERS,
@@ -205,21 +209,24 @@ class Soak:
             burst_result=verify.check_burst(
                 self.figures["burst"], self.tenants, zoho, self.figures["workload_end"]
             ),
+            forms=verify.check_forms(
+                self.ledger.submissions,
+                self.sandbox.writes(),
+                self.figures["trials"],
+                lease=float(self.knobs["SYNC_LEASE_SECONDS"]),
+                recover=float(self.knobs["SYNC_RECOVER_SECONDS"]),
+            ),
             zoho_stats=stats,
             ledger=self.ledger,
             reincarnations=_count_lines(self.logs, "reincarnated"),
         )
 
     def _keep_for_post_mortem(self, leads: list[dict], contacts: list[dict]) -> None:
-        """Zoho's final records and the ledger's last writes, next to the logs."""
+        """Zoho's final records and the ledger's writes, next to the logs."""
         writes = [
-            {
-                "workspace": slug,
-                "email": email,
-                "field": key,
-                **{s: list(w) for s, w in sides.items()},
-            }
-            for (slug, email, key), sides in self.ledger.last.items()
+            {"workspace": slug, "email": email, "field": key, **asdict(write)}
+            for (slug, email, key), history in self.ledger.writes.items()
+            for write in history
         ]
         for name, data in (("zoho-leads", leads), ("zoho-contacts", contacts), ("writes", writes)):
             (self.logs / f"{name}.json").write_text(json.dumps(data, default=str))
@@ -238,7 +245,7 @@ class Soak:
         Schedule.objects.filter(name=SCHEDULE_NAME).update(
             next_run=timezone.now() + timedelta(hours=2)
         )
-        lease = float(environment.SOAK_KNOBS["SYNC_LEASE_SECONDS"])
+        lease = float(self.knobs["SYNC_LEASE_SECONDS"])
         self._wait_quiet(lease + 60)
         tenant = self.rng.choice(self.tenants)
         say(f"quiet trial in {tenant.slug}: kill its run with both clusters, then click once")

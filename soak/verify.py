@@ -13,10 +13,12 @@ from contacts.models import Contact
 from integration.models import SyncIssue, SyncRun
 from integration.sync.context import CONTACTS, LEADS, plan_for
 from integration.sync.convert import ValueProblem, to_plezi
-from soak.ledger import DOMAIN, PLEZI, ZOHO, Ledger
+from soak.edits import could_end_with, plain
+from soak.ledger import DOMAIN, PLEZI, ZOHO, Ledger, Write
 from soak.world import FILTER_FIELD, OUT_OF_SCOPE, Tenant
 
 FAILED = (SyncIssue.Kind.ERROR, SyncIssue.Kind.SKIPPED)
+TO_ZOHO = SyncIssue.Direction.TO_ZOHO
 SHOWN = 8  # examples printed per finding
 
 
@@ -99,7 +101,8 @@ class WorkspaceCheck:
         self.issues: dict[tuple[int, int], list[SyncIssue]] = defaultdict(list)
         self.ever_failed: set[int] = set()
         rows = SyncIssue.objects.for_workspace(self.workspace).filter(contact__isnull=False)
-        for issue in rows.only("run_id", "contact_id", "kind", "field", "code", "message"):
+        kept = ("run_id", "contact_id", "kind", "direction", "field", "code", "message")
+        for issue in rows.only(*kept):
             self.issues[(issue.run_id, issue.contact_id)].append(issue)
             if issue.kind == SyncIssue.Kind.ERROR:
                 self.ever_failed.add(issue.contact_id)
@@ -133,43 +136,40 @@ class WorkspaceCheck:
             record = self.zoho.contacts.get(state.zoho_id)
             problems = self._compare(contact, record, CONTACTS, state)
         else:
-            problems = ["not linked to any Zoho record"]
+            problems = {"": "not linked to any Zoho record"}
         if not problems:
             self.findings.converged += 1
             if contact.pk in self.ever_failed:
                 self.findings.retried_to_success += 1
-        elif failures:
+        elif _explained(failures, problems):
             return  # not in sync, but the contact's last run says why: visible
         elif state.zoho_module:
-            self.findings.mismatches.append(f"{where}: {'; '.join(problems)}")
+            self.findings.mismatches.append(f"{where}: {'; '.join(problems.values())}")
         else:
             self.findings.lost.append(f"{where}: not in Zoho, and no issue says why")
 
-    def _compare(self, contact: Contact, record: dict | None, module: str, state) -> list[str]:
-        """Mapped fields equal per direction: both ways, equal; Plezi → Zoho only, Plezi's
-        value was sent (a rep may have changed Zoho's since); Zoho → Plezi only, Zoho's
-        value was taken (Plezi's own later edits stay in Plezi)."""
+    def _compare(self, contact: Contact, record: dict | None, module: str, state) -> dict:
+        """Mapped fields that differ, by key. Both ways, the sides must be equal; a field
+        synced one way only may differ (a rep's later edit of a pushed field, Plezi's of a
+        pulled one): each side's value is then judged by the edits check, never excused
+        by the product's own record of what was agreed."""
         if record is None:
-            return [f"its Zoho {module} record {state.zoho_id} does not exist"]
-        problems = []
+            return {"": f"its Zoho {module} record {state.zoho_id} does not exist"}
+        problems = {}
         for key, rule in self.rules[module].items():
-            mine, theirs = _plain(contact.value(key)), _zoho_value(self.pairs[module][key], record)
-            base = _plain(state.shadow.get(key))
+            mine, theirs = plain(contact.value(key)), _zoho_value(self.pairs[module][key], record)
             if mine == theirs:
                 continue
-            if not rule.pull and base == mine and self._zoho_wrote(contact.email, key, theirs):
+            if not (rule.pull and rule.push) and self._written(contact.email, key):
                 continue
-            if not rule.push and base == theirs:
-                continue
-            problems.append(f"{key}: Plezi {mine!r} ≠ Zoho {theirs!r} (agreed {base!r})")
+            problems[key] = f"{key}: Plezi {mine!r} ≠ Zoho {theirs!r}"
         url_field = self.plan.plezi_url_field
         if module == LEADS and url_field and record.get(url_field) != contact.plezi_url:
-            problems.append(f"plezi_url: Zoho {record.get(url_field)!r}")
+            problems["plezi_url"] = f"plezi_url: Zoho {record.get(url_field)!r}"
         return problems
 
-    def _zoho_wrote(self, email: str, key: str, value) -> bool:
-        last = self.ledger.last.get((self.tenant.slug, email, key), {}).get(ZOHO)
-        return last is not None and _plain(last[1]) == value
+    def _written(self, email: str, key: str) -> bool:
+        return (self.tenant.slug, email, key) in self.ledger.writes
 
     # ---- the ledger's emails -------------------------------------------------------------------
     def _emails(self) -> None:
@@ -183,11 +183,12 @@ class WorkspaceCheck:
                 self.findings.lost.append(f"{slug} {email}: a Zoho lead never reached Plezi")
 
     def _edits(self) -> None:
-        """A field's final value on each side is a last write that may reach that side."""
+        """A field's final value on each side is one the sync's rule may choose from the
+        writes that can reach that side (soak/edits.py), judged by the ledger alone."""
         slug = self.tenant.slug
         pulled = {m: {k for k, r in self.rules[m].items() if r.pull} for m in (LEADS, CONTACTS)}
         pushed = {k for k, r in self.rules[LEADS].items() if r.push}
-        for (ws, email, key), sides in list(self.ledger.last.items()):
+        for (ws, email, key), writes in list(self.ledger.writes.items()):
             contact = self.contacts.get(email) if ws == slug else None
             if contact is None:
                 continue
@@ -197,43 +198,43 @@ class WorkspaceCheck:
             )
             if converted and key not in pulled[CONTACTS]:
                 continue  # what Plezi holds depends on whether a pull saw the lead in time
-            plezi, zoho = sides.get(PLEZI), sides.get(ZOHO)
+            plezi = [w for w in writes if w.side == PLEZI]
+            zoho = [w for w in writes if w.side == ZOHO]
+            touched = self.ledger.touched.get((slug, email), ())
             incoming = key in pulled[CONTACTS if converted else LEADS]
-            allowed = {_plain(w[1]) for w in (plezi, zoho if incoming else None) if w}
-            mine = _plain(contact.value(key))
-            if allowed and mine not in allowed:
-                self._lost_edit(email, key, "Plezi", mine, sides)
+            reaching = plezi + (zoho if incoming else [])
+            self._judge(email, key, "Plezi", plain(contact.value(key)), reaching, touched)
             if converted or not state or state.zoho_module != LEADS:
                 continue  # a Zoho Contact takes no writes from Plezi: nothing to compare
-            allowed = {_plain(w[1]) for w in (zoho, plezi if key in pushed else None) if w}
             record, pair = self.zoho.leads.get(state.zoho_id), self.pairs[LEADS].get(key)
-            if allowed and record and pair:
-                theirs = _zoho_value(pair, record)
-                if theirs not in allowed:
-                    self._lost_edit(email, key, "Zoho", theirs, sides)
+            if record and pair:
+                reaching = zoho + (plezi if key in pushed else [])
+                self._judge(email, key, "Zoho", _zoho_value(pair, record), reaching, touched)
 
-    def _lost_edit(self, email, key, side, value, sides) -> None:
-        last = ", ".join(f"{s} wrote {v!r}" for s, (_, v) in sorted(sides.items()))
-        self.findings.lost_edits.append(
-            f"{self.tenant.slug} {email} {key}: {side} holds {value!r}, but the last writes "
-            f"were: {last}"
-        )
+    def _judge(self, email, key, side, value, reaching: list[Write], touched) -> None:
+        allowed = could_end_with(reaching, touched, key=key)
+        if allowed and value not in allowed:
+            could = ", ".join(sorted(repr(v) for v in allowed))
+            every = ", ".join(f"{w.side} {w.value!r} {w.start:.2f}-{w.end:.2f}" for w in reaching)
+            self.findings.lost_edits.append(
+                f"{self.tenant.slug} {email} {key}: {side} holds {value!r}, but the writes "
+                f"that could be last were {could}; the writes that reach it: {every}"
+            )
+
+
+def _explained(failures: list[SyncIssue], problems: dict) -> bool:
+    """Whether the last run's failures account for every difference: a record Zoho refused
+    or that was skipped explains them all; a field Plezi could not take, only its own."""
+    if any(i.kind == SyncIssue.Kind.SKIPPED or i.direction == TO_ZOHO for i in failures):
+        return True
+    return bool(failures) and set(problems) <= {i.field for i in failures}
 
 
 def _zoho_value(pair, record: dict):
     try:
-        return _plain(to_plezi(pair, record.get(pair.zoho_api_name)))
+        return plain(to_plezi(pair, record.get(pair.zoho_api_name)))
     except ValueProblem:
         return ("unreadable", record.get(pair.zoho_api_name))
-
-
-def _plain(value):
-    """One spelling per value: blanks (and an unticked box) are None, numbers are text."""
-    if value is None or value is False or value == "" or value == []:
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value)
 
 
 # ---- runs ---------------------------------------------------------------------------------
@@ -393,3 +394,50 @@ def check_burst(burst: dict | None, tenants: list[Tenant], zoho: Zoho, end: floa
         "completed": runs.filter(status__in=COMPLETED).count(),
         "pushed_in_time": len(in_time),
     }
+
+
+# ---- form submissions to Zoho ---------------------------------------------------------------
+@dataclass
+class FormFindings:
+    measured: int = 0
+    never_written: int = 0  # refused (no last name) or converted: judged by the other checks
+    latencies: list[float] = field(default_factory=list)
+    near_kill: int = 0
+    late: list[str] = field(default_factory=list)
+
+
+def check_forms(submissions, writes: list[dict], trials, *, lease: float, recover: float):
+    """Each accepted submission's time to the product's first write of its lead, from the
+    sandbox's own write log. Within `lease + recover` of a kill a sync may wait for the
+    dead run's lease; elsewhere it must be quick. A trigger lost shows as a lead written
+    only by the final sync, long after."""
+    found = FormFindings()
+    by_email = defaultdict(list)
+    for write in writes:
+        if write["by"] == "api" and write["op"] in ("create", "update"):
+            by_email[write["email"]].append(write["at"])
+    kills = sorted(t.at for t in trials)
+    near = lease + recover
+    for sub in submissions:
+        reached = next((at for at in sorted(by_email[sub.email]) if at >= sub.sent), None)
+        if reached is None:
+            found.never_written += 1
+            continue
+        found.measured += 1
+        seconds = max(0.0, reached - sub.answered)
+        found.latencies.append(seconds)
+        killed = any(sub.sent - near <= k <= reached for k in kills)
+        found.near_kill += killed
+        limit = near + FORM_SLACK if killed else FORM_LIMIT
+        if seconds > limit:
+            found.late.append(
+                f"{sub.slug} {sub.email}: in Zoho {seconds:.1f} s after the visitor's answer "
+                f"(limit {limit:.0f} s{', a kill in between' if killed else ''})"
+            )
+    return found
+
+
+# A submission's lead in Zoho within this many seconds (the fast lane, faults retried), or,
+# around a kill, within the dead run's lease and the recovery delay plus this slack.
+FORM_LIMIT = 20.0
+FORM_SLACK = 30.0

@@ -177,6 +177,15 @@ def all_records(org: Org, request: Request, module: str) -> Reply:
     return json_reply(200, {"data": [render(r) for r in found]})
 
 
+def write_log(org: Org, request: Request) -> Reply:
+    """Every record write since `?after=` (a sequence number), in commit order."""
+    try:
+        after = int(request.query.get("after") or 0)
+    except ValueError:
+        raise ControlError(400, "after must be a whole number") from None
+    return json_reply(200, {"data": org.writes[max(after, 0) :]})
+
+
 def seed_records(org: Org, request: Request) -> Reply:
     body = _body(request)
     module = _module(org, body.get("module", "Leads"))
@@ -271,6 +280,7 @@ ROUTES: list[tuple[str, re.Pattern, Handler]] = [
         ("POST", r"records/(?i:leads)/(?P<record_id>\d+)/convert", convert_lead),
         ("POST", f"records/{MOD}", create_records),
         ("GET", f"records/{MOD}", all_records),
+        ("GET", "writes", write_log),
         ("PATCH", rf"records/{MOD}/(?P<record_id>\d+)", update_record),
         ("DELETE", rf"records/{MOD}/(?P<record_id>\d+)", delete_record),
         ("PUT", "conversion_mapping", set_conversion_mapping),

@@ -121,6 +121,8 @@ def convert_lead(org: Org, lead_id: str, actor: str, contact_id: str | None = No
     }
     lead.modified, lead.modified_by = now, actor
     org.stores["Leads"].touch(lead)
+    org.log_write("convert", "Leads", lead, actor)
+    org.log_write("convert", "Contacts", contact, actor)
     return {"Contacts": contact.id, "Deals": None, "Accounts": account and account["id"]}
 
 

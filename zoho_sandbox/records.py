@@ -68,6 +68,7 @@ def insert(org: Org, module: str, data: Any, actor: str) -> dict:
     now = int(org.now())
     record = Record(org.new_id(), values, now, now, actor, actor)
     org.stores[module].add(record)
+    org.log_write("create", module, record, actor)
     _encode(org, module, record)
     return _success(org, record, "record added")
 
@@ -90,6 +91,7 @@ def update(org: Org, module: str, record_id: Any, data: Any, actor: str) -> dict
         return error
     record.modified, record.modified_by = int(org.now()), actor
     org.stores[module].change(record, values)
+    org.log_write("update", module, record, actor)
     _encode(org, module, record)
     return _success(org, record, "record updated")
 
@@ -131,6 +133,7 @@ def delete(org: Org, module: str, record_id: str, actor: str) -> dict:
     if record_id not in store.records:
         return invalid_data({"id": record_id}, "record not deleted")
     record = store.remove(record_id)
+    org.log_write("delete", module, record, actor)
     store.deleted.append(
         {
             "id": record.id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +135,8 @@ class Org:
             self.conversion_mapping: dict[str, str] = {}
             self.page_tokens: OrderedDict[str, Any] = OrderedDict()
             self.credits = CreditLedger()
+            # Every record write, in commit order (the org's lock): what a checker judges by.
+            self.writes: list[dict] = []
             self.faults.clear()
             self.reset_stats()
             self.dirty.set()
@@ -142,6 +145,20 @@ class Org:
         self.stats.reset()
         self.gate.max_seen = self.gate.in_flight
         self.sub_gate.max_seen = self.sub_gate.in_flight
+
+    def log_write(self, op: str, module: str, record, actor: str) -> None:
+        """Note a committed write of `record` (callers hold ``lock``)."""
+        self.writes.append(
+            {
+                "seq": len(self.writes) + 1,
+                "at": time.time(),
+                "op": op,
+                "module": module,
+                "id": record.id,
+                "email": str(record.values.get("Email") or "").lower(),
+                "by": "rep" if actor == self.rep_id else "api",
+            }
+        )
 
     # ---- identity --------------------------------------------------------------------
     def new_id(self) -> str:

@@ -120,6 +120,10 @@ class SandboxHandle:
         query = f"?email_domain={email_domain}" if email_domain else ""
         return self._call("GET", f"records/{module}{query}")["data"]
 
+    def writes(self, after: int = 0) -> list[dict]:
+        """Record writes in commit order: seq, at (wall clock), op, module, id, email, by."""
+        return self._call("GET", f"writes?after={after}")["data"]
+
     def seed(self, module: str, count: int, seed: int = 0) -> dict:
         return self._call("POST", "seed", {"module": module, "count": count, "seed": seed})
 

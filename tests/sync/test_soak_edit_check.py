@@ -1,7 +1,10 @@
 """The soak's "edits lost" check judges by the ledger (what was written), not by the product."""
 
+import time
+
 from contacts.models import Contact
-from soak.ledger import PLEZI, Ledger
+from soak.edits import could_end_with
+from soak.ledger import PLEZI, ZOHO, Ledger, Write
 from soak.verify import Zoho, check
 from soak.world import Tenant
 from tests.sync.conftest import add_contacts, sync
@@ -12,6 +15,10 @@ def _findings(zoho, workspace, ledger):
     return check([tenant], ledger, Zoho(zoho.records("Leads"), zoho.records("Contacts")))
 
 
+def _verdicts(lost: list[str]) -> list[str]:
+    return [line.split(": ", 1)[1].split(";")[0] for line in lost]
+
+
 def test_a_plezi_edit_overwritten_by_an_older_value_is_reported(connected, zoho, workspace):
     add_contacts(workspace, {"email": "ann@soak.test", "last_name": "Old"})
     sync(workspace)
@@ -20,16 +27,80 @@ def test_a_plezi_edit_overwritten_by_an_older_value_is_reported(connected, zoho,
 
     lost = _findings(zoho, workspace, ledger).lost_edits
 
-    assert [line.split(":")[1] for line in lost] == [
-        " Plezi holds 'Old', but the last writes were",
-        " Zoho holds 'Old', but the last writes were",
+    assert _verdicts(lost) == [
+        "Plezi holds 'Old', but the writes that could be last were 'New'",
+        "Zoho holds 'Old', but the writes that could be last were 'New'",
     ]
     ann = Contact.objects.for_workspace(workspace).get(email="ann@soak.test")
     ann.last_name = "New"
     ann.save()  # the edit as Plezi makes it, still to be pushed
-    assert _findings(zoho, workspace, ledger).lost_edits == [
-        f"{workspace.slug} ann@soak.test last_name: Zoho holds 'Old', but the last writes were: "
-        "plezi wrote 'New'"
+    lost = _findings(zoho, workspace, ledger).lost_edits
+    assert [line.split(": ", 1)[0] for line in lost] == [
+        f"{workspace.slug} ann@soak.test last_name"
     ]
+    assert _verdicts(lost) == ["Zoho holds 'Old', but the writes that could be last were 'New'"]
     sync(workspace)
     assert _findings(zoho, workspace, ledger).lost_edits == []
+
+
+# ---- the rule itself, on recorded histories -------------------------------------------------
+def _p(value, start, end=None):
+    return Write(PLEZI, value, start, end if end is not None else start + 0.1)
+
+
+def _z(value, start, end=None):
+    return Write(ZOHO, value, start, end if end is not None else start + 0.1)
+
+
+def test_a_newer_plezi_edit_is_the_only_value_allowed():
+    """A rep's older value that overwrote a newer Plezi edit is caught (the leniency of
+    accepting either side's last write whatever its timing)."""
+    assert could_end_with([_z("Rep", 10.2), _p("Visitor", 15.5)], []) == {"Visitor"}
+
+
+def test_writes_whose_requests_overlapped_may_end_in_either_order():
+    assert could_end_with([_p("P", 10.0, 12.0), _z("Z", 11.5, 13.0)], []) == {"P", "Z"}
+
+
+def test_a_conflict_won_by_the_older_change_is_caught():
+    history = [_p("Plezi old", 10.5), _z("Zoho new", 20.5)]
+    assert could_end_with(history, [20.6]) == {"Zoho new"}
+
+
+def test_zoho_dates_to_the_second_and_to_the_record():
+    # Zoho's write in the same second as Plezi's later one: Zoho's date is the second's start.
+    assert could_end_with([_p("P", 10.5), _z("Z", 10.7)], []) == {"P", "Z"}
+    # A rep's later edit of another field makes the record's values that recent.
+    assert could_end_with([_z("Z", 1.0), _p("P", 5.0)], [1.1, 9.0]) == {"P", "Z"}
+    # Not once a later rep write of the same field replaced it.
+    history = [_z("Z1", 1.0), _p("P", 5.0), _z("Z2", 6.0)]
+    assert could_end_with(history, [1.1, 6.1, 9.0]) == {"Z2"}
+
+
+def test_a_clear_is_a_write_like_any_other():
+    assert could_end_with([_z("City 1", 1.0), _p(None, 5.0)], [1.1]) == {None}
+
+
+def test_an_opt_out_anywhere_stays():
+    assert could_end_with([_z(True, 1.0), _p(None, 5.0)], [], key="email_opt_out") == {True}
+
+
+def test_lost_edits_are_judged_by_the_rule_through_the_product(connected, zoho, workspace):
+    """Recorded history: the rep edits the lead, then the visitor answers later; Plezi and
+    Zoho holding the rep's older value is a lost edit on both sides."""
+    add_contacts(workspace, {"email": "bo@soak.test", "last_name": "Start", "city": "Lyon"})
+    sync(workspace)
+    ledger = Ledger(seed=1)
+    now = time.time()
+    ledger.zoho_wrote(workspace.slug, "bo@soak.test", {"City": "Rep city"}, started=now - 5)
+    ledger.plezi_wrote(workspace.slug, "bo@soak.test", {"city": "Visitor city"}, origin=PLEZI)
+    [lead_row] = zoho.records("Leads")
+    zoho.update_record("Leads", lead_row["id"], {"City": "Rep city"})
+    sync(workspace)  # Plezi takes the rep's value: the visitor's answer never reached Plezi
+
+    lost = _findings(zoho, workspace, ledger).lost_edits
+
+    assert _verdicts(lost) == [
+        "Plezi holds 'Rep city', but the writes that could be last were 'Visitor city'",
+        "Zoho holds 'Rep city', but the writes that could be last were 'Visitor city'",
+    ]

@@ -55,6 +55,25 @@ def test_control_records_of_one_email_domain(sandbox):
     assert [r["Last_Name"] for r in sandbox.records("Leads", email_domain="form.example")] == ["A"]
 
 
+def test_the_write_log_keeps_every_record_write_in_commit_order(sandbox):
+    [lead_id] = sandbox.create_records("Leads", [{"Last_Name": "A", "Email": "A@x.example"}])
+    sandbox.update_record("Leads", lead_id, {"City": "Lyon"})
+    contact_id = sandbox.convert_lead(lead_id)
+
+    writes = sandbox.writes()
+
+    assert [(w["seq"], w["op"], w["module"], w["id"], w["by"]) for w in writes] == [
+        (1, "create", "Leads", lead_id, "rep"),
+        (2, "update", "Leads", lead_id, "rep"),
+        (3, "convert", "Leads", lead_id, "rep"),
+        (4, "convert", "Contacts", contact_id, "rep"),
+    ]
+    assert {w["email"] for w in writes} == {"a@x.example"}
+    assert [w["at"] for w in writes] == sorted(w["at"] for w in writes)
+    assert [w["seq"] for w in sandbox.writes(after=2)] == [3, 4]
+    assert _control(sandbox, "GET", "writes?after=x").status_code == 400
+
+
 def test_control_records_include_converted_and_cost_nothing(sandbox):
     ids = sandbox.create_records("Leads", [{"Last_Name": "A"}, {"Last_Name": "B"}])
     sandbox.convert_lead(ids[0])
