@@ -54,16 +54,25 @@ OBJECT_KWARGS: dict[str, dict[str, Callable[[Tenants], int]]] = {
     "sync:contact_panel": {"pk": lambda t: t.contact.pk},
 }
 
-# Views that change what or how a workspace syncs: members get 403 on POST.
-ADMIN_ONLY = {
-    "integration:connection",
-    "integration:test_connection",
-    "integration:refresh_fields",
-    "integration:disconnect",
-    "mapping:edit",
-    "contacts:field_create",
-    "contacts:field_edit",
-    "sync:resync",
+# The role matrix (README, "Roles"): the views only admins may use, with the methods a
+# member is refused there. Every view not listed is open to every member of the workspace.
+# The one list of admin-only views: the sweep and test_role_matrix.py read it.
+EVERYTHING = ("get", "post")
+CHANGES = ("post",)  # members read the page, admins change it
+ADMIN_ONLY: dict[str, tuple[str, ...]] = {
+    "contacts:delete": EVERYTHING,
+    "contacts:field_create": EVERYTHING,
+    "contacts:field_edit": EVERYTHING,
+    "contacts:form_create": EVERYTHING,
+    "contacts:form_edit": EVERYTHING,
+    "contacts:form_delete": EVERYTHING,
+    "integration:connection": CHANGES,
+    "integration:limits": EVERYTHING,
+    "integration:test_connection": EVERYTHING,
+    "integration:refresh_fields": EVERYTHING,
+    "integration:disconnect": EVERYTHING,
+    "mapping:edit": CHANGES,
+    "sync:resync": EVERYTHING,
 }
 
 # Bodies that would really write if the view let the request through.
@@ -75,6 +84,7 @@ POST_BODIES: dict[str, Callable[[Tenants], dict]] = {
     "contacts:form_create": lambda t: {"name": "Sweep form", "thank_you_message": "Thanks"},
     "contacts:form_edit": lambda t: {"name": "Sweep form", "thank_you_message": "Thanks"},
     "integration:connection": lambda t: connection_form(t.sandbox),
+    "integration:limits": lambda t: {"edition": "ultimate", "daily_credit_cap": "1000"},
     "mapping:edit": lambda t: mapping_unmap_all(t.a),
 }
 DEFAULT_BODY = {"email": "x@example.com", "name": "Sweep", "label": "Sweep"}

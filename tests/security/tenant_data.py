@@ -34,11 +34,13 @@ MEMBERS_OF_A = [
     ("member@acme.test", Membership.Role.MEMBER),
 ]
 
-# Tables whose changes would alter what a workspace syncs, or how: only admins
-# may write them (contacts and forms are everyday work of every member).
-SETTINGS_TABLES = {
+# Tables only admins may write: what a workspace syncs and how, and its public forms
+# (websites embed them). Contacts are everyday work of every member.
+ADMIN_TABLES = {
     "accounts.Workspace",
     "contacts.Field",
+    "contacts.Form",
+    "contacts.Form_fields",
     "mapping.FieldMapping",
     "mapping.ZohoFieldSet",
     "integration.ZohoConnection",
@@ -161,9 +163,9 @@ def tenant_rows(workspace: Workspace) -> dict[str, list[tuple]]:
     return rows
 
 
-def settings_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """The part of a `tenant_rows` snapshot that holds the workspace's settings."""
-    return {label: values for label, values in rows.items() if label in SETTINGS_TABLES}
+def admin_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The part of a `tenant_rows` snapshot that only admins may change."""
+    return {label: values for label, values in rows.items() if label in ADMIN_TABLES}
 
 
 def _workspace_relation(model: type[models.Model]) -> str | None:
