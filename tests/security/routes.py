@@ -27,6 +27,9 @@ SKIPPED = {
     # Public by design and addressed by an unguessable token, not by workspace:
     # test_isolation_sweep.py checks a token shows its own form and nothing else.
     "contacts:public_form": "the public form",
+    # Public by design too (the invited person may have no account yet), by token:
+    # tests/accounts/test_invitations.py checks a token opens its own invitation only.
+    "invitation_accept": "the page accepting an invitation",
 }
 
 # URL kwargs with one value whatever the view.
@@ -52,6 +55,9 @@ OBJECT_KWARGS: dict[str, dict[str, Callable[[Tenants], int]]] = {
     "sync:run_progress": {"pk": lambda t: t.run.pk},
     "sync:retry": {"pk": lambda t: t.run.pk},
     "sync:contact_panel": {"pk": lambda t: t.contact.pk},
+    "membership_role": {"pk": lambda t: t.membership.pk},
+    "membership_remove": {"pk": lambda t: t.membership.pk},
+    "invitation_withdraw": {"pk": lambda t: t.invitation.pk},
 }
 
 # The role matrix (README, "Roles"): the views only admins may use, with the methods a
@@ -73,6 +79,10 @@ ADMIN_ONLY: dict[str, tuple[str, ...]] = {
     "integration:disconnect": EVERYTHING,
     "mapping:edit": CHANGES,
     "sync:resync": EVERYTHING,
+    "team": EVERYTHING,
+    "membership_role": EVERYTHING,
+    "membership_remove": EVERYTHING,
+    "invitation_withdraw": EVERYTHING,
 }
 
 # Bodies that would really write if the view let the request through.
@@ -86,6 +96,8 @@ POST_BODIES: dict[str, Callable[[Tenants], dict]] = {
     "integration:connection": lambda t: connection_form(t.sandbox),
     "integration:limits": lambda t: {"edition": "ultimate", "daily_credit_cap": "1000"},
     "mapping:edit": lambda t: mapping_unmap_all(t.a),
+    "team": lambda t: {"email": "sweep@example.com", "role": "admin"},
+    "membership_role": lambda t: {"role": "admin"},
 }
 DEFAULT_BODY = {"email": "x@example.com", "name": "Sweep", "label": "Sweep"}
 

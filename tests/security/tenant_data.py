@@ -11,8 +11,13 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-from accounts.models import Membership, Workspace
-from accounts.services import membership_grant, user_ensure, workspace_create
+from accounts.models import Invitation, Membership, Workspace
+from accounts.services import (
+    invitation_create,
+    membership_grant,
+    user_ensure,
+    workspace_create,
+)
 from contacts.models import Contact, ContactImport, Field, Form
 from contacts.selectors import fields_of
 from contacts.services import contacts_upsert, field_create, form_save
@@ -34,10 +39,12 @@ MEMBERS_OF_A = [
     ("member@acme.test", Membership.Role.MEMBER),
 ]
 
-# Tables only admins may write: what a workspace syncs and how, and its public forms
-# (websites embed them). Contacts are everyday work of every member.
+# Tables only admins may write: what a workspace syncs and how, its public forms
+# (websites embed them) and its team. Contacts are everyday work of every member.
 ADMIN_TABLES = {
     "accounts.Workspace",
+    "accounts.Membership",
+    "accounts.Invitation",
     "contacts.Field",
     "contacts.Form",
     "contacts.Form_fields",
@@ -51,6 +58,8 @@ ADMIN_TABLES = {
 class Tenants:
     a: Workspace
     b: Workspace
+    membership: Membership  # the plain member's
+    invitation: Invitation
     contact: Contact
     field: Field
     form: Form
@@ -75,8 +84,18 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
     """Workspace A connected to the sandbox, with contacts, a field, a form and a run."""
     a = workspace_create(slug=SLUG_A, name="Acme")[0]
     b = workspace_create(slug=SLUG_B, name="Globex")[0]
-    for email, role in MEMBERS_OF_A:
-        membership_grant(workspace=a, user=user_ensure(email=email, password=None)[0], role=role)
+    memberships = {
+        role: membership_grant(
+            workspace=a, user=user_ensure(email=email, password=None)[0], role=role
+        )
+        for email, role in MEMBERS_OF_A
+    }
+    invitation, _ = invitation_create(
+        workspace=a,
+        email="invitee.secret@acme.test",
+        role=Membership.Role.MEMBER,
+        invited_by=memberships[Membership.Role.ADMIN].user,
+    )
     connection = connection_update(workspace=a, data=form_data(sandbox), actor=None)
     contacts_upsert(
         workspace=a,
@@ -100,6 +119,8 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
     return Tenants(
         a=a,
         b=b,
+        membership=memberships[Membership.Role.MEMBER],
+        invitation=invitation,
         contact=Contact.objects.for_workspace(a).get(email="ada.secret@acme.test"),
         field=custom,
         form=form,
@@ -116,6 +137,7 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
             "Acme secret form",
             form.token,
             "acme-secret-import.csv",
+            invitation.email,
         ],
     )
 
