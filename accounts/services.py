@@ -95,6 +95,17 @@ def _lock_team(workspace: Workspace) -> None:
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
 
 
+def _membership_locked(membership: Membership) -> Membership:
+    """`membership` read again under the team's lock; refused if removed meanwhile."""
+    _lock_team(membership.workspace)
+    fresh = Membership.objects.select_related("user", "workspace").filter(pk=membership.pk)
+    if not fresh.exists():
+        raise TeamChangeRefused(
+            f"{membership.user} is no longer a member of {membership.workspace}."
+        )
+    return fresh.get()
+
+
 def _refuse_losing_the_last_admin(membership: Membership, *, doing: str) -> None:
     others = (
         Membership.objects.for_workspace(membership.workspace)
@@ -116,8 +127,7 @@ def membership_update_role(
 
     Raises TeamChangeRefused when that would leave the workspace without an admin.
     """
-    _lock_team(membership.workspace)
-    membership.refresh_from_db(fields=["role"])
+    membership = _membership_locked(membership)
     if role != Membership.Role.ADMIN:
         _refuse_losing_the_last_admin(membership, doing="make them a member")
     membership.role = role
@@ -132,8 +142,7 @@ def membership_remove(*, membership: Membership, actor: AbstractBaseUser) -> Non
 
     Raises TeamChangeRefused when it is the workspace's last admin.
     """
-    _lock_team(membership.workspace)
-    membership.refresh_from_db(fields=["role"])
+    membership = _membership_locked(membership)
     _refuse_losing_the_last_admin(membership, doing="remove them")
     membership.delete()
     logger.info("%s removed %s from %s", actor, membership.user, membership.workspace.slug)

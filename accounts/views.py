@@ -86,14 +86,14 @@ def membership_role(request, pk):
         messages.error(request, "Choose the role Admin or Member.")
         return redirect("team", request.workspace.slug)
     try:
-        membership_update_role(
+        membership = membership_update_role(
             membership=membership, role=form.cleaned_data["role"], actor=request.user
         )
     except TeamChangeRefused as refused:
         messages.error(request, str(refused))
         return redirect("team", request.workspace.slug)
     messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
-    return _after_team_change(request, membership)
+    return _after_team_change(request)
 
 
 @workspace_view(admin=True)
@@ -108,7 +108,7 @@ def membership_remove_view(request, pk):
         messages.error(request, str(refused))
         return redirect("team", request.workspace.slug)
     messages.success(request, f"{membership.user} no longer has access to {request.workspace}.")
-    return _after_team_change(request, membership)
+    return _after_team_change(request)
 
 
 def _membership_of(request, pk) -> Membership:
@@ -118,7 +118,7 @@ def _membership_of(request, pk) -> Membership:
     )
 
 
-def _after_team_change(request, membership: Membership):
+def _after_team_change(request):
     # An admin who made themselves a member, or left, can no longer open the team page.
     still_admin = team_of(request.workspace).filter(user=request.user, role=Membership.Role.ADMIN)
     if still_admin.exists():

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.models import Invitation, Membership
-from accounts.services import invitation_create
+from accounts.services import TeamChangeRefused, invitation_create, membership_update_role
 from accounts.tokens import token_digest
 
 
@@ -254,3 +254,14 @@ def test_staff_change_no_role_and_remove_no_one_in_the_django_admin(
 
     assert deleted.status_code == 403
     assert membership_of(owner, workspace).role == "admin"
+
+
+def test_a_member_removed_meanwhile_is_said_so(workspace, owner, member):
+    membership = membership_of(member, workspace)
+    Membership.objects.filter(pk=membership.pk).delete()
+
+    with pytest.raises(
+        TeamChangeRefused, match=r"member@acme.test is no longer a member of Acme\."
+    ):
+        membership_update_role(membership=membership, role="admin", actor=owner)
+    assert not Membership.objects.filter(user=member).exists()
