@@ -6,12 +6,12 @@ value that is refused in one place is refused everywhere, with the same words.
 
 import datetime
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 
+from accounts.emails import normalise_email
 from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_FIELDS, FieldType
 from contacts.models import Field
 
@@ -23,26 +23,6 @@ _PHONE = re.compile(r"^[0-9+().\-\s/x]{3,30}$")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 _MAX_LENGTHS = {f.key: f.max_length for f in STANDARD_FIELDS}
-
-
-def normalise_email(raw: str) -> str:
-    """An address's one stored form, so one person is one contact wherever it was typed:
-    Unicode NFC, lower-cased, the domain in its ASCII (IDNA) form as Zoho takes it.
-    Invisible format characters (a zero-width space pasted along) are refused, not
-    silently dropped: the person should see that the address they typed was not clean."""
-    text = unicodedata.normalize("NFC", (raw or "").strip())
-    if any(unicodedata.category(ch) == "Cf" for ch in text):
-        raise ValidationError(
-            f"“{text.encode('ascii', 'backslashreplace').decode()}” holds an invisible "
-            "character (such as a zero-width space, often pasted along): type the address again."
-        )
-    local, at, domain = text.rpartition("@")
-    try:
-        email = f"{local}@{domain.encode('idna').decode('ascii')}".lower() if at else text.lower()
-        validate_email(email)
-    except (UnicodeError, ValidationError):
-        raise ValidationError(f"“{raw}” is not a valid email address.") from None
-    return email
 
 
 def clean_value(field: Field, raw):

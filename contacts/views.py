@@ -166,7 +166,7 @@ def _contact_form(request, *, contact: Contact | None):
     return render(request, "contacts/contact_form.html", context)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def contact_delete_view(request, pk):
     contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":
@@ -232,12 +232,12 @@ def form_list(request):
     return render(request, "contacts/form_list.html", {"forms": forms})
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_create(request):
     return _form_settings(request, plezi_form=None)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_edit(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     return _form_settings(request, plezi_form=plezi_form)
@@ -263,7 +263,7 @@ def _form_settings(request, *, plezi_form: Form | None):
     return render(request, "contacts/form_form.html", context)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_delete_view(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":

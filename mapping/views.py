@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -18,7 +17,7 @@ def mapping_index(request: HttpRequest) -> HttpResponse:
     return redirect("mapping:edit", request.workspace.slug, "leads")
 
 
-@workspace_view
+@workspace_view(read_only_for_members=True)
 def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
     """The mapping of one Zoho module: everyone reads it, admins change it."""
     if module not in MODULES:
@@ -53,9 +52,6 @@ def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, module: str) -> HttpResponse:
-    # Reading is for every member; changing what syncs is for admins only.
-    if not request.membership.is_admin:
-        raise PermissionDenied("Only workspace admins can change the mapping.")
     formset = MappingFormSet(request.POST, prefix=PREFIX)
     if not formset.is_valid():
         messages.error(request, "The mapping form was incomplete: reload the page and try again.")

@@ -1,7 +1,6 @@
 """The Zoho CRM page: the connection's state for members, its configuration for admins."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +19,7 @@ from integration.services.health import (
 )
 
 
-@workspace_view
+@workspace_view(read_only_for_members=True)
 @require_http_methods(["GET", "POST"])
 def connection(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
@@ -28,8 +27,6 @@ def connection(request: HttpRequest) -> HttpResponse:
     form = None
     if request.membership.is_admin:
         form = ConnectionForm(request.POST or None, connection=existing)
-    elif request.method == "POST":
-        raise PermissionDenied("Only workspace admins can change the Zoho configuration.")
     if request.method == "POST" and form.is_valid():
         try:
             connection_update(workspace=workspace, data=form.cleaned_data, actor=request.user)
