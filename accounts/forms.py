@@ -1,4 +1,5 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext as _
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -6,4 +7,4 @@ class EmailLoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_KEYS, STATES, FieldType
@@ -26,7 +27,7 @@ class Field(models.Model):
     choices = models.JSONField(default=list, blank=True)
     mandatory = models.BooleanField(default=False)
     special = models.BooleanField(
-        default=False, help_text="Computed by Plezi: read-only, only ever sent to the CRM."
+        default=False, help_text=_("Computed by Plezi: read-only, only ever sent to the CRM.")
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,10 +189,10 @@ class ContactImport(models.Model):
     left resumes after its last written line: no line is imported twice."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(

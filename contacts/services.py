@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
@@ -274,7 +275,7 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
     raw = {key: data.get(key) for key in fields}
     values, errors = clean_values(fields, raw)
     if not values.get("email") and "email" not in errors:
-        errors["email"] = "Please give your email address."
+        errors["email"] = gettext("Please give your email address.")
     if errors:
         raise ValidationError(errors)
     row = {key: value for key, value in values.items() if value is not None}

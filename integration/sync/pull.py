@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from contacts.models import Contact
 from contacts.values import normalise_email
@@ -95,7 +96,7 @@ class _ModulePull:
         self.newest, self.reread = self.watermark, False
         self.reached: datetime | None = None  # the last Modified_Time listed, in scope or not
         self.fields = _fields(run, module)
-        run.recorder.progress(phase="Reading Leads and Contacts from Zoho")
+        run.recorder.progress(phase=gettext_noop("Reading Leads and Contacts from Zoho"))
         self._list(self.watermark - OVERLAP if self.watermark else None)
 
     def _list(self, since: datetime | None) -> None:
