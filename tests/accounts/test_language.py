@@ -143,3 +143,17 @@ def test_messages_after_an_action_are_in_the_language_of_the_user(owner_client, 
     response = owner_client.post(reverse("sync:now", args=[workspace.slug]), follow=True)
 
     assert "Synchronisation lancée." in response.content.decode()
+
+
+def test_a_french_admin_reads_what_to_fix_in_the_zoho_configuration_in_french(
+    owner_client, workspace
+):
+    data = {"client_id": "not-an-id", "org": "org5444456755445", "domain": "com"}
+
+    response = owner_client.post(
+        reverse("integration:connection", args=[workspace.slug]), data, headers=FRENCH
+    )
+
+    page = response.content.decode()
+    assert "Votre configuration n’a pas été enregistrée et rien n’a changé." in page
+    assert "Un Client ID Zoho ressemble à 1000.ABCD1234" in page
