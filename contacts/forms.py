@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
 from contacts.catalogue import STATES, FieldType
-from contacts.models import Field, Form, field_key_validator
+from contacts.models import THANK_YOU_DEFAULT, Field, Form, field_key_validator
 from contacts.selectors import contact_email_taken
 from contacts.values import clean_value, clean_values, max_length
 
@@ -319,7 +319,7 @@ class FormSettingsForm(forms.Form):
         label=_("Thank you message"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        initial=Form._meta.get_field("thank_you_message").default,
+        initial=_(THANK_YOU_DEFAULT),
         help_text=_("Shown to the visitor after sending the form."),
     )
 

@@ -157,3 +157,10 @@ def test_a_french_admin_reads_what_to_fix_in_the_zoho_configuration_in_french(
     page = response.content.decode()
     assert "Votre configuration n’a pas été enregistrée et rien n’a changé." in page
     assert "Un Client ID Zoho ressemble à 1000.ABCD1234" in page
+
+
+def test_a_new_form_offers_its_thank_you_message_in_the_marketer_language(owner_client, workspace):
+    url = reverse("contacts:form_create", args=[workspace.slug])
+
+    assert "Nous revenons vers vous très vite." in _page(owner_client, url, headers=FRENCH)
+    assert "Thank you! We will be in touch soon." in _page(owner_client, url)
