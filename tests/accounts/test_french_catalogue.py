@@ -58,6 +58,8 @@ def test_the_committed_mo_translates_every_entry_as_the_po_says():
             plural = entry["msgid_plural"]
             assert catalogue.ngettext(entry["msgid"], plural, 1) == entry["msgstr[0]"]
             assert catalogue.ngettext(entry["msgid"], plural, 2) == entry["msgstr[1]"]
+        elif "msgctxt" in entry:
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 

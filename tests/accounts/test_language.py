@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from contacts.selectors import fields_of
 from contacts.services import form_save
+from integration.models import SyncRun
 
 FRENCH = {"accept-language": "fr-FR,fr;q=0.9,en;q=0.5"}
 
@@ -164,3 +165,20 @@ def test_a_new_form_offers_its_thank_you_message_in_the_marketer_language(owner_
 
     assert "Nous revenons vers vous très vite." in _page(owner_client, url, headers=FRENCH)
     assert "Thank you! We will be in touch soon." in _page(owner_client, url)
+
+
+def test_a_preview_run_reads_in_french(owner_client, workspace):
+    change = {"side": "Zoho", "action": "create", "email": "ada@example.com", "changes": {}}
+    run = SyncRun.objects.create(
+        workspace=workspace,
+        trigger=SyncRun.Trigger.MANUAL,
+        dry_run=True,
+        status=SyncRun.Status.SUCCESS,
+        preview=[change],
+    )
+
+    page = _page(owner_client, reverse("sync:run", args=[workspace.slug, run.pk]), headers=FRENCH)
+
+    assert "(aperçu\u00a0: rien n’est écrit)" in page
+    assert "Ce que cette synchronisation ferait" in page
+    assert "<td>création</td>" in page
