@@ -4,6 +4,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 
 def normalise_email(raw: str) -> str:
@@ -15,13 +16,16 @@ def normalise_email(raw: str) -> str:
     text = unicodedata.normalize("NFC", (raw or "").strip())
     if any(unicodedata.category(ch) == "Cf" for ch in text):
         raise ValidationError(
-            f"“{text.encode('ascii', 'backslashreplace').decode()}” holds an invisible "
-            "character (such as a zero-width space, often pasted along): type the address again."
+            _(
+                "“%(text)s” holds an invisible character (such as a zero-width space, "
+                "often pasted along): type the address again."
+            )
+            % {"text": text.encode("ascii", "backslashreplace").decode()}
         )
     local, at, domain = text.rpartition("@")
     try:
         email = f"{local}@{domain.encode('idna').decode('ascii')}".lower() if at else text.lower()
         validate_email(email)
     except (UnicodeError, ValidationError):
-        raise ValidationError(f"“{raw}” is not a valid email address.") from None
+        raise ValidationError(_("“%(raw)s” is not a valid email address.") % {"raw": raw}) from None
     return email

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.emails import normalise_email
 from accounts.models import Membership, Workspace
@@ -12,12 +14,12 @@ class EmailLoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
 
 
 class InvitationForm(forms.Form):
     # Checked by normalise_email, with its messages (EmailField would say less).
-    email = forms.CharField(label="Email", max_length=254, widget=forms.EmailInput)
+    email = forms.CharField(label=gettext_lazy("Email"), max_length=254, widget=forms.EmailInput)
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
@@ -30,7 +32,8 @@ class InvitationForm(forms.Form):
         team = Membership.objects.for_workspace(self.workspace)
         if account is not None and team.filter(user=account).exists():
             raise forms.ValidationError(
-                f"{email} is already a member of {self.workspace}: change their role below."
+                _("%(email)s is already a member of %(workspace)s: change their role below.")
+                % {"email": email, "workspace": self.workspace}
             )
         return email
 
@@ -45,5 +48,5 @@ class NewAccountForm(SetPasswordForm):
 
     def __init__(self, *args, email: str, **kwargs) -> None:
         super().__init__(get_user_model()(username=email, email=email), *args, **kwargs)
-        self.fields["new_password1"].label = "Choose a password"
-        self.fields["new_password2"].label = "The same password again"
+        self.fields["new_password1"].label = _("Choose a password")
+        self.fields["new_password2"].label = _("The same password again")

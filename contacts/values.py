@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 from accounts.emails import normalise_email
 from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_FIELDS, FieldType
@@ -57,8 +58,11 @@ def _check_storable(field: Field, text: str) -> None:
         storable = "\x00" not in text
     if not storable:
         raise ValidationError(
-            f"{field.label}: contains a character that cannot be stored (a NUL or an invalid "
-            "Unicode character). Remove it and try again."
+            _(
+                "%(label)s: contains a character that cannot be stored (a NUL or an invalid "
+                "Unicode character). Remove it and try again."
+            )
+            % {"label": field.label}
         )
 
 
@@ -66,7 +70,10 @@ def _text(field: Field, raw) -> str:
     value = str(raw)
     limit = max_length(field)
     if len(value) > limit:
-        raise ValidationError(f"{field.label}: at most {limit} characters (got {len(value)}).")
+        raise ValidationError(
+            _("%(label)s: at most %(limit)s characters (got %(length)s).")
+            % {"label": field.label, "limit": limit, "length": len(value)}
+        )
     return value
 
 
@@ -82,8 +89,11 @@ def _phone(field: Field, raw) -> str:
     value = str(raw)
     if not _PHONE.match(value):
         raise ValidationError(
-            f"{field.label}: “{value}” is not a phone number "
-            "(digits, spaces and + - ( ) . / x only)."
+            _(
+                "%(label)s: “%(value)s” is not a phone number "
+                "(digits, spaces and + - ( ) . / x only)."
+            )
+            % {"label": field.label, "value": value}
         )
     return value
 
@@ -94,7 +104,10 @@ def _url(field: Field, raw) -> str:
     try:
         URLValidator(schemes=["http", "https"])(candidate)
     except ValidationError:
-        raise ValidationError(f"{field.label}: “{value}” is not a web address.") from None
+        raise ValidationError(
+            _("%(label)s: “%(value)s” is not a web address.")
+            % {"label": field.label, "value": value}
+        ) from None
     return _text(field, value)
 
 
@@ -104,14 +117,19 @@ def _number(field: Field, raw):
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise ValidationError(f"{field.label}: “{raw}” is not a number.")
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is not a number.") % {"label": field.label, "raw": raw}
+        )
     if abs(number) >= NUMBER_LIMIT:
         # Bounded so every database stores it (public forms accept any input).
-        raise ValidationError(f"{field.label}: “{raw}” is too large a number.")
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is too large a number.") % {"label": field.label, "raw": raw}
+        )
     whole = number == number.to_integral_value()
     if field.key == "behaviour_score" and not (whole and 0 <= number <= MAX_BEHAVIOUR_SCORE):
         raise ValidationError(
-            f"{field.label}: a whole number from 0 to {MAX_BEHAVIOUR_SCORE} (got {raw})."
+            _("%(label)s: a whole number from 0 to %(max)s (got %(raw)s).")
+            % {"label": field.label, "max": MAX_BEHAVIOUR_SCORE, "raw": raw}
         )
     return int(number) if number == number.to_integral_value() else float(number)
 
@@ -121,7 +139,8 @@ def _choice(field: Field, raw) -> str:
     canonical = {c.casefold(): c for c in field.choices}
     if value.casefold() not in canonical:
         raise ValidationError(
-            f"{field.label}: “{value}” is not one of the choices ({', '.join(field.choices)})."
+            _("%(label)s: “%(value)s” is not one of the choices (%(choices)s).")
+            % {"label": field.label, "value": value, "choices": ", ".join(field.choices)}
         )
     return canonical[value.casefold()]
 
@@ -138,7 +157,10 @@ def _date(field: Field, raw) -> str:
     try:
         return datetime.date.fromisoformat(str(raw)).isoformat()
     except ValueError:
-        raise ValidationError(f"{field.label}: “{raw}” is not a date (YYYY-MM-DD).") from None
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is not a date (YYYY-MM-DD).")
+            % {"label": field.label, "raw": raw}
+        ) from None
 
 
 def _boolean(field: Field, raw) -> bool:
@@ -149,7 +171,9 @@ def _boolean(field: Field, raw) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise ValidationError(f"{field.label}: “{raw}” is not yes or no.")
+    raise ValidationError(
+        _("%(label)s: “%(raw)s” is not yes or no.") % {"label": field.label, "raw": raw}
+    )
 
 
 _CLEANERS = {
