@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean bench
+.PHONY: install run test lint format clean bench messages
 
 install: $(STAMP)
 
@@ -28,6 +28,15 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The French catalogue: collect the marked strings into locale/fr/LC_MESSAGES/django.po
+# (translate the new or changed entries there: no empty msgstr, no "fuzzy" flag), then
+# compile django.mo, which is committed so deploys need no gettext.
+I18N_IGNORE := --ignore=.venv --ignore=zoho_sandbox --ignore=soak --ignore=benchmarks \
+	--ignore=tests --ignore=docs --ignore=static --ignore=staticfiles --ignore=data
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr --no-obsolete $(I18N_IGNORE)
+	DEBUG=true $(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 # Performance figures against the sandbox (about 15 minutes; BENCH_ARGS="--contacts 10000"
 # for a quicker pass). Prints a table, writes benchmarks/results/latest.json.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Membership, Workspace
+from accounts.models import Invitation, Membership, Workspace
 
 
 def administered_workspaces(user):
@@ -47,12 +47,17 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
     # Attaching an existing account to a workspace is how staff of one workspace
-    # took over users of another (and the superuser): only superusers may.
+    # took over users of another (and the superuser): only superusers may. Workspace
+    # admins invite people, change roles and remove members on the Team page, which
+    # keeps every workspace an admin.
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("user",)
+        return () if request.user.is_superuser else ("user", "role")
 
 
 @admin.register(Workspace)
@@ -72,12 +77,35 @@ class MembershipAdmin(WorkspaceScopedAdmin):
     autocomplete_fields = ["user", "workspace"]
     list_select_related = ["user", "workspace"]
 
-    # See MembershipInline: staff change a member's role, never whose membership it is.
+    # See MembershipInline: staff see the memberships of their workspaces; the Team page
+    # changes them.
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
     def get_readonly_fields(self, request, obj=None):
-        return () if request.user.is_superuser else ("user", "workspace")
+        return () if request.user.is_superuser else ("user", "workspace", "role")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(WorkspaceScopedAdmin):
+    """Read-only: an invitation is made on the Team page, which mails its link and shows
+    it once (the admin could not: only the token's digest is stored)."""
+
+    list_display = ["email", "workspace", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "workspace__slug"]
+    list_select_related = ["workspace", "invited_by"]
+    fields = ["workspace", "email", "role", "invited_by", "created_at", "accepted_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 User = get_user_model()

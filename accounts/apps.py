@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Workspaces and members"
+    verbose_name = _("Workspaces and members")
 
     def ready(self) -> None:
         from django.core import checks

@@ -172,6 +172,20 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Invitations are emailed: SMTP in production (EMAIL_URL, e.g. smtp+tls://user:pass@host:587),
+# printed on the console in development. An email that cannot be sent never fails the
+# invitation: its page shows the link to send by hand.
+vars().update(
+    {
+        name: value
+        for name, value in env.email_url(
+            "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+        ).items()
+        if value not in (None, "")
+    }
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Plezi <no-reply@localhost>")
+
 # Public forms: submissions per minute per form and client address; 0 turns the limit off.
 PUBLIC_FORM_RATE_LIMIT = env.int("PUBLIC_FORM_RATE_LIMIT", default=20)
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ContactsConfig(AppConfig):
     name = "contacts"
-    verbose_name = "Plezi contacts"
+    verbose_name = _("Plezi contacts")
 
     def ready(self) -> None:
         from django.core import checks

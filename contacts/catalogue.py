@@ -7,6 +7,8 @@ and only ever sent to Zoho (the seed's "special" fields).
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 
 class FieldType:
     TEXT = "text"
@@ -21,16 +23,16 @@ class FieldType:
     URL = "url"
 
     CHOICES = [
-        (TEXT, "Text (single line)"),
-        (LONG_TEXT, "Long text"),
-        (EMAIL, "Email"),
-        (PHONE, "Phone"),
-        (NUMBER, "Number"),
-        (CHOICE, "Choice (drop-down)"),
-        (MULTI_CHOICE, "Multiple choice"),
-        (DATE, "Date"),
-        (BOOLEAN, "Yes / no"),
-        (URL, "URL"),
+        (TEXT, _("Text (single line)")),
+        (LONG_TEXT, _("Long text")),
+        (EMAIL, _("Email")),
+        (PHONE, _("Phone")),
+        (NUMBER, _("Number")),
+        (CHOICE, _("Choice (drop-down)")),
+        (MULTI_CHOICE, _("Multiple choice")),
+        (DATE, _("Date")),
+        (BOOLEAN, _("Yes / no")),
+        (URL, _("URL")),
     ]
 
 

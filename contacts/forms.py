@@ -7,18 +7,19 @@ uses, so a value gets the same message wherever it is refused.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
 from contacts.catalogue import STATES, FieldType
-from contacts.models import Field, Form, field_key_validator
+from contacts.models import THANK_YOU_DEFAULT, Field, Form, field_key_validator
 from contacts.selectors import contact_email_taken
 from contacts.values import clean_value, clean_values, max_length
 
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
 MAX_CHOICE_LENGTH = 100
 CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTI_CHOICE}
-CONTACT_EMAIL_REQUIRED = "Every contact needs an email address."
-PUBLIC_EMAIL_REQUIRED = "Please give your email address."  # as `form_submit` says it
+CONTACT_EMAIL_REQUIRED = _("Every contact needs an email address.")
+PUBLIC_EMAIL_REQUIRED = _("Please give your email address.")  # as `form_submit` says it
 # Browsers fill these in for visitors (WCAG 1.3.5, identify input purpose).
 _AUTOCOMPLETE = {
     "email": "email",
@@ -84,7 +85,7 @@ def _widget(field: Field, *, public: bool) -> forms.Widget:
             return forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d")
         case FieldType.BOOLEAN if public:
             # A visitor who leaves it alone keeps what is stored: blank is an answer.
-            return forms.Select(choices=[("", "—"), ("yes", "Yes"), ("no", "No")])
+            return forms.Select(choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))])
         case FieldType.BOOLEAN:
             return forms.CheckboxInput()
     return forms.TextInput(attrs={**attrs, "maxlength": max_length(field)})
@@ -121,7 +122,8 @@ class ContactForm(forms.Form):
             value = self.initial.get(key)
             if field.type == FieldType.CHOICE and value and value not in field.choices:
                 widget = self.fields[key].widget
-                widget.choices = [*widget.choices, (value, f"{value} (no longer a choice)")]
+                retired = _("%(value)s (no longer a choice)") % {"value": value}
+                widget.choices = [*widget.choices, (value, retired)]
 
     def clean(self) -> dict:
         raw = super().clean()
@@ -136,10 +138,10 @@ class ContactForm(forms.Form):
 
 
 def email_taken_message(email: str) -> str:
-    return (
-        f"Another contact already has the email {email} (emails are unique, whatever "
+    return _(
+        "Another contact already has the email %(email)s (emails are unique, whatever "
         "their case). Search for it and edit that contact instead."
-    )
+    ) % {"email": email}
 
 
 class PublicForm(forms.Form):
@@ -163,20 +165,20 @@ class PublicForm(forms.Form):
 class ContactFilterForm(forms.Form):
     """The contact list's search box and filters (a GET form)."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200)
-    lead_source = forms.ChoiceField(label="Lead source", required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    lead_source = forms.ChoiceField(label=_("Lead source"), required=False)
     state = forms.ChoiceField(
-        label="State", required=False, choices=[("", "Any")] + [(s, s) for s in STATES]
+        label=_("State"), required=False, choices=[("", _("Any"))] + [(s, s) for s in STATES]
     )
     opt_out = forms.ChoiceField(
-        label="Email opt-out",
+        label=_("Email opt-out"),
         required=False,
-        choices=[("", "Any"), ("yes", "Opted out"), ("no", "Not opted out")],
+        choices=[("", _("Any")), ("yes", _("Opted out")), ("no", _("Not opted out"))],
     )
 
     def __init__(self, *args, lead_sources: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_source"].choices = [("", "Any")] + [(s, s) for s in lead_sources]
+        self.fields["lead_source"].choices = [("", _("Any"))] + [(s, s) for s in lead_sources]
 
     def search(self) -> tuple[str, dict]:
         """The query and the exact filters, for `contacts_search`; invalid filters are dropped."""
@@ -192,17 +194,25 @@ class FieldCreateForm(forms.Form):
     """A new custom field. Key and type are fixed for good once it exists."""
 
     key = forms.CharField(
+        label=_("Key"),
         max_length=50,
         validators=[field_key_validator],
-        help_text="Its column name in CSV files, e.g. industry. It cannot be changed later.",
+        help_text=_("Its column name in CSV files, e.g. industry. It cannot be changed later."),
     )
-    label = forms.CharField(max_length=100, help_text="What people see, e.g. Industry.")
-    type = forms.ChoiceField(choices=FieldType.CHOICES, help_text="It cannot be changed later.")
+    label = forms.CharField(
+        label=_("Label"), max_length=100, help_text=_("What people see, e.g. Industry.")
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=FieldType.CHOICES, help_text=_("It cannot be changed later.")
+    )
     choices = forms.CharField(
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Drop-down and multiple choice only: one choice per line, spelled exactly "
-        "as in Zoho CRM (Zoho refuses values its list does not have).",
+        help_text=_(
+            "Drop-down and multiple choice only: one choice per line, spelled exactly "
+            "as in Zoho CRM (Zoho refuses values its list does not have)."
+        ),
     )
 
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
@@ -214,7 +224,8 @@ class FieldCreateForm(forms.Form):
         existing = Field.objects.for_workspace(self.workspace).filter(key=key).first()
         if existing:
             raise forms.ValidationError(
-                f"The key “{key}” is already used by the field “{existing.label}”: pick another."
+                _("The key “%(key)s” is already used by the field “%(label)s”: pick another.")
+                % {"key": key, "label": existing.label}
             )
         return key
 
@@ -234,12 +245,15 @@ class FieldCreateForm(forms.Form):
 class FieldEditForm(forms.Form):
     """A field's label, and its choices when it has any (not for computed fields)."""
 
-    label = forms.CharField(max_length=100)
+    label = forms.CharField(label=_("Label"), max_length=100)
     choices = forms.CharField(
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One choice per line, spelled exactly as in Zoho CRM. Contacts keep a "
-        "removed choice until they are edited.",
+        help_text=_(
+            "One choice per line, spelled exactly as in Zoho CRM. Contacts keep a "
+            "removed choice until they are edited."
+        ),
     )
 
     def __init__(self, *args, field: Field, **kwargs) -> None:
@@ -259,24 +273,30 @@ def parse_choices(text: str, type_: str) -> list[str]:
     if type_ not in CHOICE_TYPES:
         if choices:
             raise forms.ValidationError(
-                "Only drop-down and multiple-choice fields have choices: clear this box "
-                "or pick one of those types."
+                _(
+                    "Only drop-down and multiple-choice fields have choices: clear this box "
+                    "or pick one of those types."
+                )
             )
         return []
     if not choices:
-        raise forms.ValidationError("List at least one choice, one per line.")
+        raise forms.ValidationError(_("List at least one choice, one per line."))
     seen = set()
     for choice in choices:
         if ";" in choice:
             raise forms.ValidationError(
-                f"“{choice}”: a choice cannot contain “;” (it separates choices in CSV files)."
+                _("“%(choice)s”: a choice cannot contain “;” (it separates choices in CSV files).")
+                % {"choice": choice}
             )
         if len(choice) > MAX_CHOICE_LENGTH:
             raise forms.ValidationError(
-                f"“{choice[:20]}…”: a choice has at most {MAX_CHOICE_LENGTH} characters."
+                _("“%(choice)s…”: a choice has at most %(limit)s characters.")
+                % {"choice": choice[:20], "limit": MAX_CHOICE_LENGTH}
             )
         if choice.casefold() in seen:
-            raise forms.ValidationError(f"“{choice}” is listed twice: keep it once.")
+            raise forms.ValidationError(
+                _("“%(choice)s” is listed twice: keep it once.") % {"choice": choice}
+            )
         seen.add(choice.casefold())
     return choices
 
@@ -284,20 +304,23 @@ def parse_choices(text: str, type_: str) -> list[str]:
 class FormSettingsForm(forms.Form):
     """A public form's name, the fields it asks for, and its thank-you message."""
 
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=100)
     asked_fields = forms.ModelMultipleChoiceField(
         queryset=Field.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Fields asked",
-        help_text="Email is always asked: it identifies the contact. Computed fields "
-        "(behaviour score, state) cannot be asked.",
+        label=_("Fields asked"),
+        help_text=_(
+            "Email is always asked: it identifies the contact. Computed fields "
+            "(behaviour score, state) cannot be asked."
+        ),
     )
     thank_you_message = forms.CharField(
+        label=_("Thank you message"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        initial=Form._meta.get_field("thank_you_message").default,
-        help_text="Shown to the visitor after sending the form.",
+        initial=_(THANK_YOU_DEFAULT),
+        help_text=_("Shown to the visitor after sending the form."),
     )
 
     def __init__(self, *args, workspace: Workspace, plezi_form: Form | None = None, **kwargs):
@@ -318,16 +341,21 @@ class FormSettingsForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, comma-separated, with a first line of field keys: "
-        "email,first_name,last_name,company,… Contacts are matched by email.",
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, comma-separated, with a first line of field keys: "
+            "email,first_name,last_name,company,… Contacts are matched by email."
+        ),
     )
 
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB: "
-                "split it into smaller files and import them one after the other."
+                _(
+                    "The file is larger than %(size)s MB: "
+                    "split it into smaller files and import them one after the other."
+                )
+                % {"size": IMPORT_MAX_BYTES // (1024 * 1024)}
             )
         return file

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_KEYS, STATES, FieldType
@@ -26,7 +28,7 @@ class Field(models.Model):
     choices = models.JSONField(default=list, blank=True)
     mandatory = models.BooleanField(default=False)
     special = models.BooleanField(
-        default=False, help_text="Computed by Plezi: read-only, only ever sent to the CRM."
+        default=False, help_text=_("Computed by Plezi: read-only, only ever sent to the CRM.")
     )
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,6 +153,10 @@ def _new_form_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# Stored as it is; the new-form page offers it in the marketer's language.
+THANK_YOU_DEFAULT = gettext_noop("Thank you! We will be in touch soon.")
+
+
 class Form(models.Model):
     """A public Plezi form: visitors fill it in without logging in."""
 
@@ -158,9 +164,7 @@ class Form(models.Model):
     name = models.CharField(max_length=100)
     fields = models.ManyToManyField(Field, related_name="forms")
     token = models.CharField(max_length=40, unique=True, default=_new_form_token, editable=False)
-    thank_you_message = models.CharField(
-        max_length=300, default="Thank you! We will be in touch soon."
-    )
+    thank_you_message = models.CharField(max_length=300, default=THANK_YOU_DEFAULT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkspaceQuerySet.as_manager()
@@ -188,10 +192,10 @@ class ContactImport(models.Model):
     left resumes after its last written line: no line is imported twice."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(

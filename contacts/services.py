@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
@@ -279,7 +280,7 @@ def form_submit(*, form: Form, data: dict) -> tuple[Contact, bool]:
     values, value_errors = clean_values(fields, {k: v for k, v in raw.items() if k not in errors})
     errors.update(value_errors)
     if not values.get("email") and "email" not in errors:
-        errors["email"] = "Please give your email address."
+        errors["email"] = gettext("Please give your email address.")
     if errors:
         raise ValidationError(errors)
     row = {key: value for key, value in values.items() if value is not None}

@@ -6,12 +6,13 @@ value that is refused in one place is refused everywhere, with the same words.
 
 import datetime
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
+from accounts.emails import normalise_email
 from contacts.catalogue import MAX_BEHAVIOUR_SCORE, STANDARD_FIELDS, FieldType
 from contacts.models import Field
 
@@ -23,26 +24,6 @@ _PHONE = re.compile(r"^[0-9+().\-\s/x]{3,30}$")
 _TRUE = {"true", "yes", "y", "1", "on"}
 _FALSE = {"false", "no", "n", "0", "off"}
 _MAX_LENGTHS = {f.key: f.max_length for f in STANDARD_FIELDS}
-
-
-def normalise_email(raw: str) -> str:
-    """An address's one stored form, so one person is one contact wherever it was typed:
-    Unicode NFC, lower-cased, the domain in its ASCII (IDNA) form as Zoho takes it.
-    Invisible format characters (a zero-width space pasted along) are refused, not
-    silently dropped: the person should see that the address they typed was not clean."""
-    text = unicodedata.normalize("NFC", (raw or "").strip())
-    if any(unicodedata.category(ch) == "Cf" for ch in text):
-        raise ValidationError(
-            f"“{text.encode('ascii', 'backslashreplace').decode()}” holds an invisible "
-            "character (such as a zero-width space, often pasted along): type the address again."
-        )
-    local, at, domain = text.rpartition("@")
-    try:
-        email = f"{local}@{domain.encode('idna').decode('ascii')}".lower() if at else text.lower()
-        validate_email(email)
-    except (UnicodeError, ValidationError):
-        raise ValidationError(f"“{raw}” is not a valid email address.") from None
-    return email
 
 
 def clean_value(field: Field, raw):
@@ -77,8 +58,11 @@ def _check_storable(field: Field, text: str) -> None:
         storable = "\x00" not in text
     if not storable:
         raise ValidationError(
-            f"{field.label}: contains a character that cannot be stored (a NUL or an invalid "
-            "Unicode character). Remove it and try again."
+            _(
+                "%(label)s: contains a character that cannot be stored (a NUL or an invalid "
+                "Unicode character). Remove it and try again."
+            )
+            % {"label": field.label}
         )
 
 
@@ -86,7 +70,10 @@ def _text(field: Field, raw) -> str:
     value = str(raw)
     limit = max_length(field)
     if len(value) > limit:
-        raise ValidationError(f"{field.label}: at most {limit} characters (got {len(value)}).")
+        raise ValidationError(
+            _("%(label)s: at most %(limit)s characters (got %(length)s).")
+            % {"label": field.label, "limit": limit, "length": len(value)}
+        )
     return value
 
 
@@ -102,8 +89,11 @@ def _phone(field: Field, raw) -> str:
     value = str(raw)
     if not _PHONE.match(value):
         raise ValidationError(
-            f"{field.label}: “{value}” is not a phone number "
-            "(digits, spaces and + - ( ) . / x only)."
+            _(
+                "%(label)s: “%(value)s” is not a phone number "
+                "(digits, spaces and + - ( ) . / x only)."
+            )
+            % {"label": field.label, "value": value}
         )
     return value
 
@@ -114,7 +104,10 @@ def _url(field: Field, raw) -> str:
     try:
         URLValidator(schemes=["http", "https"])(candidate)
     except ValidationError:
-        raise ValidationError(f"{field.label}: “{value}” is not a web address.") from None
+        raise ValidationError(
+            _("%(label)s: “%(value)s” is not a web address.")
+            % {"label": field.label, "value": value}
+        ) from None
     return _text(field, value)
 
 
@@ -124,14 +117,19 @@ def _number(field: Field, raw):
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise ValidationError(f"{field.label}: “{raw}” is not a number.")
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is not a number.") % {"label": field.label, "raw": raw}
+        )
     if abs(number) >= NUMBER_LIMIT:
         # Bounded so every database stores it (public forms accept any input).
-        raise ValidationError(f"{field.label}: “{raw}” is too large a number.")
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is too large a number.") % {"label": field.label, "raw": raw}
+        )
     whole = number == number.to_integral_value()
     if field.key == "behaviour_score" and not (whole and 0 <= number <= MAX_BEHAVIOUR_SCORE):
         raise ValidationError(
-            f"{field.label}: a whole number from 0 to {MAX_BEHAVIOUR_SCORE} (got {raw})."
+            _("%(label)s: a whole number from 0 to %(max)s (got %(raw)s).")
+            % {"label": field.label, "max": MAX_BEHAVIOUR_SCORE, "raw": raw}
         )
     return int(number) if number == number.to_integral_value() else float(number)
 
@@ -141,7 +139,8 @@ def _choice(field: Field, raw) -> str:
     canonical = {c.casefold(): c for c in field.choices}
     if value.casefold() not in canonical:
         raise ValidationError(
-            f"{field.label}: “{value}” is not one of the choices ({', '.join(field.choices)})."
+            _("%(label)s: “%(value)s” is not one of the choices (%(choices)s).")
+            % {"label": field.label, "value": value, "choices": ", ".join(field.choices)}
         )
     return canonical[value.casefold()]
 
@@ -158,7 +157,10 @@ def _date(field: Field, raw) -> str:
     try:
         return datetime.date.fromisoformat(str(raw)).isoformat()
     except ValueError:
-        raise ValidationError(f"{field.label}: “{raw}” is not a date (YYYY-MM-DD).") from None
+        raise ValidationError(
+            _("%(label)s: “%(raw)s” is not a date (YYYY-MM-DD).")
+            % {"label": field.label, "raw": raw}
+        ) from None
 
 
 def _boolean(field: Field, raw) -> bool:
@@ -169,7 +171,9 @@ def _boolean(field: Field, raw) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise ValidationError(f"{field.label}: “{raw}” is not yes or no.")
+    raise ValidationError(
+        _("%(label)s: “%(raw)s” is not yes or no.") % {"label": field.label, "raw": raw}
+    )
 
 
 _CLEANERS = {

@@ -8,6 +8,7 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -61,8 +62,11 @@ def field_create_view(request):
         field = field_create(workspace=request.workspace, **form.cleaned_data)
         messages.success(
             request,
-            f"Field “{field.label}” added at the end of the catalogue. Create it in Zoho CRM "
-            "too, map it, then run a manual synchronisation.",
+            _(
+                "Field “%(label)s” added at the end of the catalogue. Create it in Zoho CRM "
+                "too, map it, then run a manual synchronisation."
+            )
+            % {"label": field.label},
         )
         return redirect("contacts:field_list", request.workspace.slug)
     return render(request, "contacts/field_form.html", {"form": form, "field": None})
@@ -74,7 +78,7 @@ def field_edit(request, pk):
     form = FieldEditForm(request.POST or None, field=field)
     if request.method == "POST" and form.is_valid():
         field_update(field=field, **form.cleaned_data)
-        messages.success(request, f"Field “{field.label}” saved.")
+        messages.success(request, _("Field “%(label)s” saved.") % {"label": field.label})
         return redirect("contacts:field_list", request.workspace.slug)
     return render(request, "contacts/field_form.html", {"form": form, "field": field})
 
@@ -124,7 +128,7 @@ def _display(field: Field, value) -> str:
     if value in (None, "", []):
         return ""
     if field.type == FieldType.BOOLEAN:
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
@@ -159,19 +163,19 @@ def _contact_form(request, *, contact: Contact | None):
         except IntegrityError:  # the same email was saved meanwhile by someone else
             form.add_error("email", email_taken_message(form.cleaned_data["email"]))
         else:
-            messages.success(request, f"Contact {saved.email} saved.")
+            messages.success(request, _("Contact %(email)s saved.") % {"email": saved.email})
             return redirect(saved)
     computed = [(f, _display(f, contact.value(f.key))) for f in fields if f.special and contact]
     context = {"form": form, "contact": contact, "computed": computed}
     return render(request, "contacts/contact_form.html", context)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def contact_delete_view(request, pk):
     contact = get_object_or_404(Contact.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":
         contact_delete(contact=contact)
-        messages.success(request, f"Contact {contact.email} deleted.")
+        messages.success(request, _("Contact %(email)s deleted.") % {"email": contact.email})
         return redirect("contacts:list", request.workspace.slug)
     return render(request, "contacts/contact_confirm_delete.html", {"contact": contact})
 
@@ -232,12 +236,12 @@ def form_list(request):
     return render(request, "contacts/form_list.html", {"forms": forms})
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_create(request):
     return _form_settings(request, plezi_form=None)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_edit(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     return _form_settings(request, plezi_form=plezi_form)
@@ -256,19 +260,24 @@ def _form_settings(request, *, plezi_form: Form | None):
             thank_you_message=data["thank_you_message"],
             form=plezi_form,
         )
-        messages.success(request, f"Form “{saved.name}” saved. Share its link or embed it.")
+        messages.success(
+            request, _("Form “%(name)s” saved. Share its link or embed it.") % {"name": saved.name}
+        )
         return redirect("contacts:form_edit", request.workspace.slug, saved.pk)
     snippet = _embed_snippet(plezi_form) if plezi_form else None
     context = {"form": form, "plezi_form": plezi_form, "snippet": snippet}
     return render(request, "contacts/form_form.html", context)
 
 
-@workspace_view
+@workspace_view(admin=True)
 def form_delete_view(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":
         form_delete(form=plezi_form)
-        messages.success(request, f"Form “{plezi_form.name}” deleted; its link no longer works.")
+        messages.success(
+            request,
+            _("Form “%(name)s” deleted; its link no longer works.") % {"name": plezi_form.name},
+        )
         return redirect("contacts:form_list", request.workspace.slug)
     return render(request, "contacts/form_confirm_delete.html", {"plezi_form": plezi_form})
 
@@ -313,13 +322,15 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
 def _refuse_submission(request, plezi_form: Form, *, as_json: bool) -> HttpResponse | None:
     """413, 429 or 400 before the body is read; None when the submission may go on."""
     if _content_length(request) > PUBLIC_BODY_MAX_BYTES:
-        message = f"The answers are too large (at most {PUBLIC_BODY_MAX_BYTES // 1024} KB)."
+        message = _("The answers are too large (at most %(size)s KB).") % {
+            "size": PUBLIC_BODY_MAX_BYTES // 1024
+        }
         return _public_error(request, message, status=413, as_json=as_json)
     if not ratelimit.public_form_allows(form_pk=plezi_form.pk, client=client_ip(request)):
-        message = "Too many submissions from your address: please wait a minute and try again."
+        message = _("Too many submissions from your address: please wait a minute and try again.")
         return _public_error(request, message, status=429, as_json=as_json)
     if not as_json and request.content_type not in _FORM_CONTENT_TYPES:
-        message = (
+        message = _(
             "Send the answers as JSON (Content-Type: application/json) "
             "or as an HTML form (application/x-www-form-urlencoded)."
         )
@@ -350,10 +361,10 @@ def _public_form_json(request, plezi_form: Form) -> JsonResponse:
     try:
         answers = _strict_json(request.body)
     except (ValueError, UnicodeDecodeError) as error:
-        message = f"The body is not valid JSON ({error})."
+        message = _("The body is not valid JSON (%(error)s).") % {"error": error}
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)
     if not isinstance(answers, dict):
-        message = 'Send a JSON object of answers, e.g. {"email": "ada@example.com"}.'
+        message = _('Send a JSON object of answers, e.g. {"email": "ada@example.com"}.')
         return JsonResponse({"errors": {"__all__": [message]}}, status=400)
     # No time-to-fill stamp here: the embed snippet lives on the customer's website and
     # posts from a page we never served, so it has no stamp to send back. The honeypot

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationConfig(AppConfig):
     name = "integration"
-    verbose_name = "Zoho CRM integration"
+    verbose_name = _("Zoho CRM integration")
 
     def ready(self) -> None:
         from contacts.signals import contact_submitted

@@ -7,6 +7,10 @@ apply the same rules; each is written once here.
 import re
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from integration.models import ZohoConnection
 from integration.zoho import oauth
 from integration.zoho.domains import (
@@ -36,10 +40,14 @@ MODULES_SCOPE_MISSING = (
     f"{oauth.SCOPES} (both, comma-separated) and paste it."
 )
 
-ORG_NOT_CHECKED = (
-    "Not checked: the code's scopes do not let Plezi read the org, so Plezi cannot tell "
-    "whether the code belongs to this org. To have it checked, generate a new code with "
-    f"the scopes {oauth.SCOPES},ZohoCRM.org.READ and paste it in the configuration."
+# Shown on the Zoho CRM page and by the connection test, in the reader's language.
+ORG_NOT_CHECKED = format_lazy(
+    _(
+        "Not checked: the code's scopes do not let Plezi read the org, so Plezi cannot tell "
+        "whether the code belongs to this org. To have it checked, generate a new code with "
+        "the scopes {scopes},ZohoCRM.org.READ and paste it in the configuration."
+    ),
+    scopes=oauth.SCOPES,
 )
 
 
@@ -118,7 +126,7 @@ def settings_cleaned(data: dict, existing: ZohoConnection | None) -> Settings:
     secret = value["client_secret"] or (existing.client_secret if same_client else "")
     if not secret:
         raise ConnectionProblem(
-            "Enter the Client Secret shown next to the Client ID in Zoho's API console.",
+            gettext("Enter the Client Secret shown next to the Client ID in Zoho's API console."),
             field="client_secret",
         )
     code = _code(value["code"], existing, same_client and existing.domain == dc.key)
@@ -151,15 +159,19 @@ def _data_center(key: str) -> DataCenter:
     except UnknownDataCenter:
         choices = ", ".join(data_centers())
         raise ConnectionProblem(
-            f"Choose the domain found in your Zoho CRM address (one of {choices}).", field="domain"
+            gettext("Choose the domain found in your Zoho CRM address (one of %(choices)s).")
+            % {"choices": choices},
+            field="domain",
         ) from None
 
 
 def _client_id(text: str) -> str:
     if not CLIENT_ID.match(text):
         raise ConnectionProblem(
-            "A Zoho Client ID looks like 1000.ABCD1234…: copy it from your Self Client in "
-            "Zoho's API console.",
+            gettext(
+                "A Zoho Client ID looks like 1000.ABCD1234…: copy it from your Self Client in "
+                "Zoho's API console."
+            ),
             field="client_id",
         )
     return text
@@ -169,22 +181,26 @@ def _code(text: str, existing: ZohoConnection | None, same_client_and_domain: bo
     if text:
         if not CODE.match(text):
             raise ConnectionProblem(
-                "A Zoho code looks like 1000.8cb9…​.4ef1…: in your Self Client click “View "
-                "Code” and copy the whole code.",
+                gettext(
+                    "A Zoho code looks like 1000.8cb9…​.4ef1…: in your Self Client click “View "
+                    "Code” and copy the whole code."
+                ),
                 field="code",
             )
         return text
     if existing and existing.refresh_token and same_client_and_domain:
         return ""  # keep the saved connection
     if existing and existing.refresh_token:
-        reason = "A new client or domain needs a new code"
+        reason = gettext(
+            "A new client or domain needs a new code: in Zoho's API console open your Self "
+            "Client, generate a code with the scopes %(scopes)s and paste it here."
+        )
     else:
-        reason = "The first connection needs a code"
-    raise ConnectionProblem(
-        f"{reason}: in Zoho's API console open your Self Client, generate a code with the "
-        f"scopes {oauth.SCOPES} and paste it here.",
-        field="code",
-    )
+        reason = gettext(
+            "The first connection needs a code: in Zoho's API console open your Self "
+            "Client, generate a code with the scopes %(scopes)s and paste it here."
+        )
+    raise ConnectionProblem(reason % {"scopes": oauth.SCOPES}, field="code")
 
 
 def _org(text: str) -> str:
@@ -192,8 +208,10 @@ def _org(text: str) -> str:
     match = ORG.search(text.strip().rstrip("/")) if text else None
     if not match:
         raise ConnectionProblem(
-            "Enter the org from your CRM address: “org” followed by digits, as in "
-            "crm.zoho.eu/crm/org5444456755445/tab/… (copy org5444456755445).",
+            gettext(
+                "Enter the org from your CRM address: “org” followed by digits, as in "
+                "crm.zoho.eu/crm/org5444456755445/tab/… (copy org5444456755445)."
+            ),
             field="org",
         )
     return f"org{match.group(1)}"
@@ -206,8 +224,11 @@ def _crm_url(text: str, dc: DataCenter) -> str:
         return crm_base(text, dc)
     except UnsafeZohoUrl:
         raise ConnectionProblem(
-            f"For the “{dc.key}” domain the Zoho CRM URL is {dc.crm_url}: enter that (or leave "
-            "the field empty). We only send your credentials to Zoho's own servers.",
+            gettext(
+                "For the “%(domain)s” domain the Zoho CRM URL is %(url)s: enter that (or leave "
+                "the field empty). We only send your credentials to Zoho's own servers."
+            )
+            % {"domain": dc.key, "url": dc.crm_url},
             field="crm_url",
         ) from None
 
@@ -215,8 +236,10 @@ def _crm_url(text: str, dc: DataCenter) -> str:
 def _filter(name: str, value: str) -> dict:
     if bool(name) != bool(value):
         raise ConnectionProblem(
-            "Fill in both the Zoho contact field and the Zoho contact value, or leave both empty "
-            "to synchronise every contact.",
+            gettext(
+                "Fill in both the Zoho contact field and the Zoho contact value, or leave both "
+                "empty to synchronise every contact."
+            ),
             field="filter_value" if name else "filter_field",
         )
     return {"filter_field": name, "filter_value": value}

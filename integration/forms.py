@@ -6,6 +6,9 @@ check. Secrets are never rendered back: blank keeps the saved value.
 """
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from integration.models import ZohoConnection
 from integration.zoho.domains import data_centers
@@ -18,62 +21,78 @@ def domain_choices() -> list[tuple[str, str]]:
 
 class ConnectionForm(forms.Form):
     client_id = forms.CharField(
-        label="Zoho Client",
+        label=_("Zoho Client"),
         max_length=200,
-        help_text="In your Zoho developer account (the API console, e.g. "
-        "accounts.zoho.eu/developerconsole) click the three dots of your client and "
-        "“Edit”, or create a new client; copy its Client ID.",
+        help_text=_(
+            "In your Zoho developer account (the API console, e.g. "
+            "accounts.zoho.eu/developerconsole) click the three dots of your client and "
+            "“Edit”, or create a new client; copy its Client ID."
+        ),
     )
     client_secret = forms.CharField(
-        label="Zoho Client Secret",
+        label=_("Zoho Client Secret"),
         max_length=200,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="Copy the Client Secret shown with the Client ID.",
+        help_text=_("Copy the Client Secret shown with the Client ID."),
     )
     org = forms.CharField(
-        label="Zoho Org",
+        label=_("Zoho Org"),
         max_length=200,
-        help_text="Click the Leads or Contacts tab of your Zoho CRM: the address contains "
-        "the org, as in crm.zoho.eu/crm/org5444456755445/tab/…. Copy from “org” to the end "
-        "of the numbers, e.g. org5444456755445 (yours is different).",
+        help_text=_(
+            "Click the Leads or Contacts tab of your Zoho CRM: the address contains "
+            "the org, as in crm.zoho.eu/crm/org5444456755445/tab/…. Copy from “org” to the end "
+            "of the numbers, e.g. org5444456755445 (yours is different)."
+        ),
     )
     code = forms.CharField(
-        label="Zoho code",
+        label=_("Zoho code"),
         max_length=300,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text="In the API console click the three dots and “Self-client”. In Scope enter "
-        f"{SCOPES}, set the expiration to 10 minutes (time enough for a coffee or a tea ☕), "
-        "click “View Code” and paste the code here.",
+        help_text=format_lazy(
+            _(
+                "In the API console click the three dots and “Self-client”. In Scope enter "
+                "{scopes}, set the expiration to 10 minutes (time enough for a coffee or a "
+                "tea ☕), click “View Code” and paste the code here."
+            ),
+            scopes=SCOPES,
+        ),
     )
     domain = forms.ChoiceField(
-        label="Zoho domain",
-        help_text="The domain of your CRM, found in its address: in crm.zoho.eu the domain is "
-        "“eu”.",
+        label=_("Zoho domain"),
+        help_text=_(
+            "The domain of your CRM, found in its address: in crm.zoho.eu the domain is “eu”."
+        ),
     )
     crm_url = forms.CharField(
-        label="Zoho CRM URL",
+        label=_("Zoho CRM URL"),
         max_length=200,
         required=False,
-        help_text="Enter https://www.zohoapis.com/crm/v2/ — for another domain, replace “com” "
-        "with it (e.g. https://www.zohoapis.eu/crm/v2/). Filled in from the domain when left "
-        "empty.",
+        help_text=_(
+            "Enter https://www.zohoapis.com/crm/v2/ — for another domain, replace “com” "
+            "with it (e.g. https://www.zohoapis.eu/crm/v2/). Filled in from the domain when left "
+            "empty."
+        ),
     )
     filter_field = forms.CharField(
-        label="Zoho contact field",
+        label=_("Zoho contact field"),
         max_length=100,
         required=False,
-        help_text="Optional, to synchronise only selected contacts: the name of a field you "
-        "created in Zoho (open a contact, “Edit Page Layout”, field type “Single line”), "
-        "e.g. crm_to_plezi.",
+        help_text=_(
+            "Optional, to synchronise only selected contacts: the name of a field you "
+            "created in Zoho (open a contact, “Edit Page Layout”, field type “Single line”), "
+            "e.g. crm_to_plezi."
+        ),
     )
     filter_value = forms.CharField(
-        label="Zoho contact value",
+        label=_("Zoho contact value"),
         max_length=255,
         required=False,
-        help_text="The value that field must hold for a contact to be synchronised, e.g. "
-        "“yes”. Fill in both, or neither to synchronise every contact.",
+        help_text=_(
+            "The value that field must hold for a contact to be synchronised, e.g. "
+            "“yes”. Fill in both, or neither to synchronise every contact."
+        ),
     )
 
     def __init__(self, *args, connection: ZohoConnection | None = None, **kwargs) -> None:
@@ -85,12 +104,15 @@ class ConnectionForm(forms.Form):
         if connection is None:
             self.fields["domain"].initial = "com"
         if connection is not None and connection.client_secret:
-            self.fields["client_secret"].help_text += " Saved: leave empty to keep it."
+            secret = self.fields["client_secret"]
+            kept = gettext("Saved: leave empty to keep it.")
+            secret.help_text = f"{secret.help_text} {kept}"
         if connection is not None and connection.refresh_token:
-            self.fields["code"].help_text += (
-                " Connected: leave empty to keep the connection (a new client or domain "
+            kept = gettext(
+                "Connected: leave empty to keep the connection (a new client or domain "
                 "needs a new code)."
             )
+            self.fields["code"].help_text = f"{self.fields['code'].help_text} {kept}"
         for name, bound in self.fields.items():
             if name in ("client_id", "client_secret", "code", "org", "crm_url", "filter_field"):
                 bound.widget.attrs.setdefault("spellcheck", "false")
@@ -115,22 +137,26 @@ class LimitsForm(forms.ModelForm):
     """The org's Zoho edition and the sync's own daily credit cap (no Zoho call to save)."""
 
     daily_credit_cap = forms.IntegerField(
-        label="Daily credit cap for the sync",
+        label=_("Daily credit cap for the sync"),
         required=False,
         min_value=1,
         max_value=100_000_000,
-        help_text="Optional: the most Zoho API credits the synchronisation may spend in any "
-        "24 hours, to leave room for your other Zoho tools. A run that reaches it stops "
-        "and the next runs go on as credits free up; form submissions always go through. "
-        "Empty: only Zoho's own daily limit applies.",
+        help_text=_(
+            "Optional: the most Zoho API credits the synchronisation may spend in any "
+            "24 hours, to leave room for your other Zoho tools. A run that reaches it stops "
+            "and the next runs go on as credits free up; form submissions always go through. "
+            "Empty: only Zoho's own daily limit applies."
+        ),
     )
 
     class Meta:
         model = ZohoConnection
         fields = ["edition", "daily_credit_cap"]
-        labels = {"edition": "Zoho CRM edition"}
+        labels = {"edition": _("Zoho CRM edition")}
         help_texts = {
-            "edition": "Your Zoho CRM plan (in Zoho: Setup → Billing). It sets how many calls "
-            "Plezi makes at once: Free 5, Standard 10, Professional 15, Enterprise 20, "
-            "Ultimate 25. Filled in from Zoho when the code carries ZohoCRM.org.READ.",
+            "edition": _(
+                "Your Zoho CRM plan (in Zoho: Setup → Billing). It sets how many calls "
+                "Plezi makes at once: Free 5, Standard 10, Professional 15, Enterprise 20, "
+                "Ultimate 25. Filled in from Zoho when the code carries ZohoCRM.org.READ."
+            ),
         }

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from integration.crypto import EncryptedTextField
@@ -16,9 +17,9 @@ class ZohoConnection(models.Model):
     """
 
     class Status(models.TextChoices):
-        CONNECTED = "connected", "Connected"
-        NEEDS_RECONNECT = "needs_reconnect", "Needs reconnecting"
-        ERROR = "error", "Error"
+        CONNECTED = "connected", _("Connected")
+        NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
+        ERROR = "error", _("Error")
 
     workspace = models.OneToOneField(
         Workspace, on_delete=models.CASCADE, related_name="zoho_connection"
@@ -26,12 +27,12 @@ class ZohoConnection(models.Model):
     # The data center key the customer chose ("eu"); its hosts come from
     # integration.zoho.domains, never from this row.
     domain = models.CharField(max_length=10)
-    org = models.CharField(max_length=40, help_text="As in the CRM address: org5444456755445.")
+    org = models.CharField(max_length=40, help_text=_("As in the CRM address: org5444456755445."))
     org_name = models.CharField(max_length=200, blank=True)
     # False when the code's scopes did not let us read the org to compare it.
     org_verified = models.BooleanField(default=False)
-    crm_url = models.URLField("CRM URL", help_text="As entered, checked against the domain.")
-    api_domain = models.URLField(help_text="The API domain Zoho returned with the tokens.")
+    crm_url = models.URLField(_("CRM URL"), help_text=_("As entered, checked against the domain."))
+    api_domain = models.URLField(help_text=_("The API domain Zoho returned with the tokens."))
     client_id = models.CharField("client ID", max_length=200)
     client_secret = EncryptedTextField(blank=True)
     refresh_token = EncryptedTextField(blank=True)
@@ -40,7 +41,7 @@ class ZohoConnection(models.Model):
     tokens_refreshed_at = models.DateTimeField(null=True, blank=True)
     scopes = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
-    last_error = models.TextField(blank=True, help_text="In plain words; never a secret.")
+    last_error = models.TextField(blank=True, help_text=_("In plain words; never a secret."))
     last_error_at = models.DateTimeField(null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     filter_field = models.CharField(max_length=100, blank=True)
@@ -52,7 +53,7 @@ class ZohoConnection(models.Model):
     daily_credit_cap = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Credits the sync may spend in any 24 hours; empty: no cap of our own.",
+        help_text=_("Credits the sync may spend in any 24 hours; empty: no cap of our own."),
     )
     connected_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -177,18 +178,18 @@ class SyncLock(models.Model):
 
 class SyncRun(models.Model):
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "Every two hours"
-        FORM = "form", "Form submission"
-        MANUAL = "manual", "Synchronise now"
-        RESYNC = "resync", "Resync everything"
-        RETRY = "retry", "Retry failed records"
-        COMMAND = "command", "Command line"
+        SCHEDULE = "schedule", _("Every two hours")
+        FORM = "form", _("Form submission")
+        MANUAL = "manual", _("Synchronise now")
+        RESYNC = "resync", _("Resync everything")
+        RETRY = "retry", _("Retry failed records")
+        COMMAND = "command", _("Command line")
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Running"
-        SUCCESS = "success", "Success"
-        PARTIAL = "partial", "Partial"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        PARTIAL = "partial", _("Partial")
+        FAILED = "failed", _("Failed")
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
@@ -301,16 +302,16 @@ class SyncIssue(models.Model):
     """One record that was skipped, failed, in conflict or worth a note, in plain words."""
 
     class Kind(models.TextChoices):
-        ERROR = "error", "Failed"
-        SKIPPED = "skipped", "Skipped"
-        CONFLICT = "conflict", "Conflict"
-        DUPLICATE = "duplicate", "Duplicate in Zoho"
-        CONSENT = "consent", "Consent change"
-        NOTICE = "notice", "Worth knowing"
+        ERROR = "error", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+        CONFLICT = "conflict", _("Conflict")
+        DUPLICATE = "duplicate", _("Duplicate in Zoho")
+        CONSENT = "consent", _("Consent change")
+        NOTICE = "notice", _("Worth knowing")
 
     class Direction(models.TextChoices):
-        TO_ZOHO = "to_zoho", "Plezi → Zoho"
-        FROM_ZOHO = "from_zoho", "Zoho → Plezi"
+        TO_ZOHO = "to_zoho", _("Plezi → Zoho")
+        FROM_ZOHO = "from_zoho", _("Zoho → Plezi")
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="issues")
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")

@@ -9,13 +9,15 @@ it): the worker that waited then finds a token it did not know, and uses it.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from integration.models import ZohoConnection
 from integration.zoho.domains import saved_data_center
 from integration.zoho.errors import ZohoAuthError
 from integration.zoho.tokens import AccessToken, Credentials, Mint
 
-NOT_CONNECTED = (
+# Stored as the connection's last error; the Zoho CRM page translates it when shown.
+NOT_CONNECTED = gettext_noop(
     "Zoho CRM is disconnected. Open the Zoho CRM page, generate a new code in Zoho's API "
     "console (Self Client) and click “Update your configuration”."
 )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from contacts.models import Field
@@ -8,8 +9,8 @@ from contacts.models import Field
 class Module(models.TextChoices):
     """The Zoho modules Plezi synchronises, by their Zoho API names."""
 
-    LEADS = "Leads", "Leads"
-    CONTACTS = "Contacts", "Contacts"
+    LEADS = "Leads", _("Leads")
+    CONTACTS = "Contacts", _("Contacts")
 
 
 class ZohoFieldSet(models.Model):
@@ -59,9 +60,9 @@ class FieldMapping(models.Model):
     zoho_type = models.CharField(max_length=40, blank=True)
     to_zoho = models.BooleanField("Plezi → Zoho", default=False)
     from_zoho = models.BooleanField("Zoho → Plezi", default=False)
-    locked = models.BooleanField(default=False, help_text="Mandatory: always mapped.")
+    locked = models.BooleanField(default=False, help_text=_("Mandatory: always mapped."))
     problem = models.CharField(
-        max_length=500, blank=True, help_text="Why this row does not synchronise right now."
+        max_length=500, blank=True, help_text=_("Why this row does not synchronise right now.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Workspace
 from contacts.models import Field
 from contacts.selectors import fields_of
@@ -250,9 +252,9 @@ def _page_row(module: str, spec: PleziSpec, row: FieldMapping | None, meta) -> P
 
 
 _SYNCED = {
-    frozenset({TO_ZOHO, FROM_ZOHO}): "Synchronised both ways.",
-    frozenset({TO_ZOHO}): "Sent from Plezi to Zoho.",
-    frozenset({FROM_ZOHO}): "Filled from Zoho.",
+    frozenset({TO_ZOHO, FROM_ZOHO}): _("Synchronised both ways."),
+    frozenset({TO_ZOHO}): _("Sent from Plezi to Zoho."),
+    frozenset({FROM_ZOHO}): _("Filled from Zoho."),
 }
 
 
@@ -263,7 +265,7 @@ def _state(module: str, spec: PleziSpec, row: FieldMapping | None, zoho: dict | 
     if spec.key in rules.SPECIAL and module != rules.LEADS:
         return "info", (rules.SPECIAL_LEADS_ONLY.format(plezi=spec.label),), ()
     if row is None or not row.zoho_field:
-        return "off", ("Not mapped.",), ()
+        return "off", (_("Not mapped."),), ()
     enabled = row_directions(row)
     problem = row.problem or rules.row_problem(
         module, spec, row.zoho_field, zoho, enabled, row.zoho_type
@@ -277,7 +279,7 @@ def _state(module: str, spec: PleziSpec, row: FieldMapping | None, zoho: dict | 
         if d not in enabled and d in check.refused and not _always_refused(spec, d)
     )
     if not enabled:
-        return "off", ("Not synchronised: turn on a direction.",), notes
+        return "off", (_("Not synchronised: turn on a direction."),), notes
     warnings = tuple(check.warnings[d] for d in sorted(enabled) if d in check.warnings)
     if warnings:
         return "warning", warnings, notes

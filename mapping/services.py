@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
@@ -17,7 +18,8 @@ from mapping.selectors import plezi_spec, row_directions
 
 logger = logging.getLogger(__name__)
 
-MAPPING_CHANGED = "Mapping changed"
+# Stored as is; the resync banner translates it when shown.
+MAPPING_CHANGED = gettext_noop("Mapping changed")
 NOT_CONNECTED = "Connect Zoho CRM first: Plezi needs the list of Zoho fields to check the mapping."
 DUPLICATE = (
     "Zoho “{zoho}” is already mapped to “{other}”: a Zoho field can be mapped to one Plezi "

@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import workspace_view
 from mapping.forms import MappingFormSet
@@ -18,7 +19,7 @@ def mapping_index(request: HttpRequest) -> HttpResponse:
     return redirect("mapping:edit", request.workspace.slug, "leads")
 
 
-@workspace_view
+@workspace_view(read_only_for_members=True)
 def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
     """The mapping of one Zoho module: everyone reads it, admins change it."""
     if module not in MODULES:
@@ -53,12 +54,11 @@ def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, module: str) -> HttpResponse:
-    # Reading is for every member; changing what syncs is for admins only.
-    if not request.membership.is_admin:
-        raise PermissionDenied("Only workspace admins can change the mapping.")
     formset = MappingFormSet(request.POST, prefix=PREFIX)
     if not formset.is_valid():
-        messages.error(request, "The mapping form was incomplete: reload the page and try again.")
+        messages.error(
+            request, _("The mapping form was incomplete: reload the page and try again.")
+        )
         return redirect("mapping:edit", request.workspace.slug, module)
     report = mapping_save(
         workspace=request.workspace,
@@ -69,8 +69,12 @@ def _save(request: HttpRequest, module: str) -> HttpResponse:
     for error in report.errors:
         messages.error(request, error)
     if report.saved:
-        fields = "field" if report.saved == 1 else "fields"
-        messages.success(request, f"Mapping saved: {report.saved} {fields} changed.")
+        saved = ngettext(
+            "Mapping saved: %(count)s field changed.",
+            "Mapping saved: %(count)s fields changed.",
+            report.saved,
+        )
+        messages.success(request, saved % {"count": report.saved})
     elif not report.errors:
-        messages.info(request, "Nothing to save: the mapping is unchanged.")
+        messages.info(request, _("Nothing to save: the mapping is unchanged."))
     return redirect("mapping:edit", request.workspace.slug, module)

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Workspace
 from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
 from integration.models import ZohoConnection
@@ -31,9 +33,9 @@ class LeadField:
 # The seed: "Fields you must create in Zoho for a LEAD": plezi_url; and, to send
 # them, score and status (all text-type).
 LEAD_FIELDS = (
-    LeadField("plezi_url", True, "lets your sales reps open the contact's Plezi record"),
-    LeadField("score", False, "receives the Plezi behaviour_score (0 to 50)"),
-    LeadField("status", False, "receives the Plezi state (Closed, Accepted, Engaged…)"),
+    LeadField("plezi_url", True, _("lets your sales reps open the contact's Plezi record")),
+    LeadField("score", False, _("receives the Plezi behaviour_score (0 to 50)")),
+    LeadField("status", False, _("receives the Plezi state (Closed, Accepted, Engaged…)")),
 )
 
 

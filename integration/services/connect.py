@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
@@ -54,7 +55,8 @@ from mapping.services import zoho_fields_store
 logger = logging.getLogger(__name__)
 
 USED_UP = " This code is now used up: generate a new one before trying again."
-CONFIG_CHANGED = "Configuration changed"
+# Stored as is; the resync banner translates it when shown.
+CONFIG_CHANGED = gettext_noop("Configuration changed")
 
 
 @dataclass

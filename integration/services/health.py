@@ -88,7 +88,7 @@ def _check_org(connection: ZohoConnection, client: ZohoClient, health: Health) -
         org = client.org()
     except ZohoScopeError:
         health.checks.append(Check("Token", True, "Zoho accepted the connection's token."))
-        health.checks.append(Check("Org", True, ORG_NOT_CHECKED))
+        health.checks.append(Check("Org", True, str(ORG_NOT_CHECKED)))
         return None
     health.checks.append(Check("Token", True, "Zoho accepted the connection's token."))
     actual = other_org(org, connection.org)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from integration.models import SyncIssue, SyncState
 from integration.sync.apply import apply_page, hold_left_scope
@@ -76,7 +77,7 @@ class _ModulePull:
         self.newest, self.reread = self.watermark, False
         self.reached: datetime | None = None  # the last Modified_Time listed, in scope or not
         self.fields = fields_to_read(run, module)
-        run.recorder.progress(phase="Reading Leads and Contacts from Zoho")
+        run.recorder.progress(phase=gettext_noop("Reading Leads and Contacts from Zoho"))
         self._list(self.watermark - OVERLAP if self.watermark else None)
 
     def _list(self, since: datetime | None) -> None:

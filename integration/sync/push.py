@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
@@ -73,7 +74,9 @@ def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
     first = next(chunks, [])
     if not first:
         return  # nothing pending: not even a count
-    run.recorder.progress(phase="Sending leads to Zoho", done=0, total=candidates.count())
+    run.recorder.progress(
+        phase=gettext_noop("Sending leads to Zoho"), done=0, total=candidates.count()
+    )
     done = 0
     for chunk in itertools.chain([first], chunks):
         _push_wave(run, chunk, snapshot)

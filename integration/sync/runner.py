@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import Workspace
 from accounts.services import workspace_mark_resynced
@@ -182,9 +183,7 @@ def close_interrupted_runs(workspace: Workspace) -> int:
         .update(
             status=SyncRun.Status.FAILED,
             ended_at=timezone.now(),
-            error="The worker stopped during this run (restarted or killed). Nothing was lost: "
-            "what it had been asked to do is done by the run that follows it, which resumes "
-            "where this one stopped.",
+            error=_INTERRUPTED,
         )
     )
 
@@ -295,19 +294,25 @@ def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun
     if run is None:
         model.save(update_fields=["status", "error", "ended_at"])
         return model
-    run.recorder.progress(phase="Done")
+    run.recorder.progress(phase=gettext_noop("Done"))
     run.recorder.checkpoint(client=run.client, extra=("status", "error", "ended_at", "preview"))
     return model
 
 
-_NOT_CONNECTED = (
+# Stored in English as they are; the pages translate them when shown (`{% translate run.error %}`).
+_NOT_CONNECTED = gettext_noop(
     "Zoho CRM is not connected (or needs reconnecting). Open the Zoho CRM page, fill in the "
     "configuration and click “Update your configuration”, then synchronise again."
 )
-_NO_CREDITS = (
+_NO_CREDITS = gettext_noop(
     "Zoho's daily API credits ran out, so the run stopped early. What was done is kept; the rest "
     "is synced by the next run once Zoho grants credits again (a rolling 24 hours), or buy "
     "add-on credits in Zoho."
+)
+_INTERRUPTED = gettext_noop(
+    "The worker stopped during this run (restarted or killed). Nothing was lost: "
+    "what it had been asked to do is done by the run that follows it, which resumes "
+    "where this one stopped."
 )
 
 
@@ -335,7 +340,7 @@ def _cap_reached(connection: ZohoConnection) -> str:
     )
 
 
-_UNEXPECTED = (
+_UNEXPECTED = gettext_noop(
     "An unexpected error stopped the run. Nothing was lost: the next run resumes the work. "
     "If it happens again, contact support with the run's time."
 )

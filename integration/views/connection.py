@@ -1,11 +1,11 @@
 """The Zoho CRM page: the connection's state for members, its configuration for admins."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import workspace_view
@@ -20,7 +20,7 @@ from integration.services.health import (
 )
 
 
-@workspace_view
+@workspace_view(read_only_for_members=True)
 @require_http_methods(["GET", "POST"])
 def connection(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
@@ -28,8 +28,6 @@ def connection(request: HttpRequest) -> HttpResponse:
     form = None
     if request.membership.is_admin:
         form = ConnectionForm(request.POST or None, connection=existing)
-    elif request.method == "POST":
-        raise PermissionDenied("Only workspace admins can change the Zoho configuration.")
     if request.method == "POST" and form.is_valid():
         try:
             connection_update(workspace=workspace, data=form.cleaned_data, actor=request.user)
@@ -38,8 +36,10 @@ def connection(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Zoho CRM is connected and your configuration is saved. Check the fields "
-                "below, review the mapping, then launch a synchronisation.",
+                _(
+                    "Zoho CRM is connected and your configuration is saved. Check the fields "
+                    "below, review the mapping, then launch a synchronisation."
+                ),
             )
             return redirect("integration:connection", workspace.slug)
     limits_form = LimitsForm(instance=existing) if existing and form is not None else None
@@ -61,7 +61,7 @@ def limits(request: HttpRequest) -> HttpResponse:
         daily_credit_cap=limits_form.cleaned_data["daily_credit_cap"],
         actor=request.user,
     )
-    messages.success(request, "Zoho edition and credit cap saved.")
+    messages.success(request, _("Zoho edition and credit cap saved."))
     return redirect("integration:connection", request.workspace.slug)
 
 
@@ -85,9 +85,12 @@ def test_connection(request: HttpRequest) -> HttpResponse:
     if existing is not None:
         health = connection_check(connection=existing)
         if health.ok:
-            messages.success(request, "Connection OK: " + " ".join(c.detail for c in health.checks))
+            details = " ".join(c.detail for c in health.checks)
+            messages.success(request, _("Connection OK: %(details)s") % {"details": details})
         else:
-            messages.error(request, f"Connection test failed: {health.problem}")
+            messages.error(
+                request, _("Connection test failed: %(problem)s") % {"problem": health.problem}
+            )
     return redirect("integration:connection", request.workspace.slug)
 
 
@@ -99,12 +102,14 @@ def refresh_fields(request: HttpRequest) -> HttpResponse:
         try:
             counts = connection_refresh_fields(connection=existing)
         except ConnectionProblem as problem:
-            messages.error(request, f"Zoho fields not refreshed: {problem.message}")
+            messages.error(
+                request, _("Zoho fields not refreshed: %(problem)s") % {"problem": problem.message}
+            )
         else:
             messages.success(
                 request,
-                f"Zoho fields refreshed: {counts['Leads']} Leads fields, "
-                f"{counts['Contacts']} Contacts fields.",
+                _("Zoho fields refreshed: %(leads)s Leads fields, %(contacts)s Contacts fields.")
+                % {"leads": counts["Leads"], "contacts": counts["Contacts"]},
             )
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
@@ -119,19 +124,21 @@ def refresh_fields(request: HttpRequest) -> HttpResponse:
 def disconnect(request: HttpRequest) -> HttpResponse:
     existing = connection_of(request.workspace)
     if existing is None or not existing.refresh_token:
-        messages.info(request, "Zoho CRM is not connected.")
+        messages.info(request, _("Zoho CRM is not connected."))
         return redirect("integration:connection", request.workspace.slug)
     if request.method == "POST":
         revoked = connection_disconnect(connection=existing, actor=request.user)
         if revoked:
             messages.success(
-                request, "Zoho CRM is disconnected: its tokens are revoked and deleted."
+                request, _("Zoho CRM is disconnected: its tokens are revoked and deleted.")
             )
         else:
             messages.warning(
                 request,
-                "Zoho CRM is disconnected and its tokens are deleted here, but Zoho could not "
-                "be reached to revoke them: delete the Self Client in Zoho's API console.",
+                _(
+                    "Zoho CRM is disconnected and its tokens are deleted here, but Zoho could "
+                    "not be reached to revoke them: delete the Self Client in Zoho's API console."
+                ),
             )
         return redirect("integration:connection", request.workspace.slug)
     return render(request, "integration/disconnect.html", {"connection": existing})
@@ -140,7 +147,7 @@ def disconnect(request: HttpRequest) -> HttpResponse:
 def _connection_or_none(request: HttpRequest):
     existing = connection_of(request.workspace)
     if existing is None:
-        messages.error(request, "Connect Zoho CRM first: fill in the configuration below.")
+        messages.error(request, _("Connect Zoho CRM first: fill in the configuration below."))
     return existing
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import workspace_view
@@ -94,7 +95,7 @@ def sync_now(request):
     return _start(
         request,
         trigger=SyncRun.Trigger.MANUAL,
-        note="Synchronisation started. Progress shows below; you can leave this page.",
+        note=_("Synchronisation started. Progress shows below; you can leave this page."),
     )
 
 
@@ -105,7 +106,7 @@ def resync(request):
         request,
         trigger=SyncRun.Trigger.RESYNC,
         full=True,
-        note="Full resynchronisation started: every contact is compared again with Zoho.",
+        note=_("Full resynchronisation started: every contact is compared again with Zoho."),
     )
 
 
@@ -113,12 +114,12 @@ def resync(request):
 @workspace_view
 def preview(request):
     if lease_held(workspace_id=request.workspace.pk):
-        note = (
+        note = _(
             "Preview queued: it starts when the synchronisation running now ends, so it "
             "shows what is left to change. Nothing is written."
         )
     else:
-        note = "Preview started: nothing is written. Open the run to see what would change."
+        note = _("Preview started: nothing is written. Open the run to see what would change.")
     return _start(request, trigger=SyncRun.Trigger.MANUAL, dry_run=True, note=note)
 
 
@@ -128,9 +129,9 @@ def retry_failed(request, pk):
     run = get_object_or_404(SyncRun.objects.for_workspace(request.workspace), pk=pk)
     count = sync_retry_failed(run=run)
     if count:
-        messages.success(request, f"Retrying {count} failed record(s).")
+        messages.success(request, _("Retrying %(count)s failed record(s).") % {"count": count})
     else:
-        messages.info(request, "This run has no failed Plezi records to retry.")
+        messages.info(request, _("This run has no failed Plezi records to retry."))
     return redirect("sync:history", workspace_slug=request.workspace.slug)
 
 

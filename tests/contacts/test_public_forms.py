@@ -27,9 +27,9 @@ def _post_json(client, plezi_form, payload, **extra):
 # Settings pages --------------------------------------------------------------------------
 
 
-def test_member_creates_a_form_that_always_asks_for_email(member_client, workspace):
+def test_admin_creates_a_form_that_always_asks_for_email(owner_client, workspace):
     company = workspace.fields.get(key="company")
-    response = member_client.post(
+    response = owner_client.post(
         reverse("contacts:form_create", args=[workspace.slug]),
         {"name": "Webinar", "asked_fields": [company.pk], "thank_you_message": "See you there!"},
     )

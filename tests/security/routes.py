@@ -27,6 +27,9 @@ SKIPPED = {
     # Public by design and addressed by an unguessable token, not by workspace:
     # test_isolation_sweep.py checks a token shows its own form and nothing else.
     "contacts:public_form": "the public form",
+    # Public by design too (the invited person may have no account yet), by token:
+    # tests/accounts/test_invitations.py checks a token opens its own invitation only.
+    "invitation_accept": "the page accepting an invitation",
 }
 
 # URL kwargs with one value whatever the view.
@@ -52,18 +55,34 @@ OBJECT_KWARGS: dict[str, dict[str, Callable[[Tenants], int]]] = {
     "sync:run_progress": {"pk": lambda t: t.run.pk},
     "sync:retry": {"pk": lambda t: t.run.pk},
     "sync:contact_panel": {"pk": lambda t: t.contact.pk},
+    "membership_role": {"pk": lambda t: t.membership.pk},
+    "membership_remove": {"pk": lambda t: t.membership.pk},
+    "invitation_withdraw": {"pk": lambda t: t.invitation.pk},
 }
 
-# Views that change what or how a workspace syncs: members get 403 on POST.
-ADMIN_ONLY = {
-    "integration:connection",
-    "integration:test_connection",
-    "integration:refresh_fields",
-    "integration:disconnect",
-    "mapping:edit",
-    "contacts:field_create",
-    "contacts:field_edit",
-    "sync:resync",
+# The role matrix (README, "Roles"): the views only admins may use, with the methods a
+# member is refused there. Every view not listed is open to every member of the workspace.
+# The one list of admin-only views: the sweep and test_role_matrix.py read it.
+EVERYTHING = ("get", "post")
+CHANGES = ("post",)  # members read the page, admins change it
+ADMIN_ONLY: dict[str, tuple[str, ...]] = {
+    "contacts:delete": EVERYTHING,
+    "contacts:field_create": EVERYTHING,
+    "contacts:field_edit": EVERYTHING,
+    "contacts:form_create": EVERYTHING,
+    "contacts:form_edit": EVERYTHING,
+    "contacts:form_delete": EVERYTHING,
+    "integration:connection": CHANGES,
+    "integration:limits": EVERYTHING,
+    "integration:test_connection": EVERYTHING,
+    "integration:refresh_fields": EVERYTHING,
+    "integration:disconnect": EVERYTHING,
+    "mapping:edit": CHANGES,
+    "sync:resync": EVERYTHING,
+    "team": EVERYTHING,
+    "membership_role": EVERYTHING,
+    "membership_remove": EVERYTHING,
+    "invitation_withdraw": EVERYTHING,
 }
 
 # Bodies that would really write if the view let the request through.
@@ -75,7 +94,10 @@ POST_BODIES: dict[str, Callable[[Tenants], dict]] = {
     "contacts:form_create": lambda t: {"name": "Sweep form", "thank_you_message": "Thanks"},
     "contacts:form_edit": lambda t: {"name": "Sweep form", "thank_you_message": "Thanks"},
     "integration:connection": lambda t: connection_form(t.sandbox),
+    "integration:limits": lambda t: {"edition": "ultimate", "daily_credit_cap": "1000"},
     "mapping:edit": lambda t: mapping_unmap_all(t.a),
+    "team": lambda t: {"email": "sweep@example.com", "role": "admin"},
+    "membership_role": lambda t: {"role": "admin"},
 }
 DEFAULT_BODY = {"email": "x@example.com", "name": "Sweep", "label": "Sweep"}
 

@@ -11,8 +11,13 @@ from django.apps import apps
 from django.db import models
 from django.db.models.functions import Cast
 
-from accounts.models import Membership, Workspace
-from accounts.services import membership_grant, user_ensure, workspace_create
+from accounts.models import Invitation, Membership, Workspace
+from accounts.services import (
+    invitation_create,
+    membership_grant,
+    user_ensure,
+    workspace_create,
+)
 from contacts.models import Contact, ContactImport, Field, Form
 from contacts.selectors import fields_of
 from contacts.services import contacts_upsert, field_create, form_save
@@ -34,11 +39,15 @@ MEMBERS_OF_A = [
     ("member@acme.test", Membership.Role.MEMBER),
 ]
 
-# Tables whose changes would alter what a workspace syncs, or how: only admins
-# may write them (contacts and forms are everyday work of every member).
-SETTINGS_TABLES = {
+# Tables only admins may write: what a workspace syncs and how, its public forms
+# (websites embed them) and its team. Contacts are everyday work of every member.
+ADMIN_TABLES = {
     "accounts.Workspace",
+    "accounts.Membership",
+    "accounts.Invitation",
     "contacts.Field",
+    "contacts.Form",
+    "contacts.Form_fields",
     "mapping.FieldMapping",
     "mapping.ZohoFieldSet",
     "integration.ZohoConnection",
@@ -49,6 +58,8 @@ SETTINGS_TABLES = {
 class Tenants:
     a: Workspace
     b: Workspace
+    membership: Membership  # the plain member's
+    invitation: Invitation
     contact: Contact
     field: Field
     form: Form
@@ -73,8 +84,18 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
     """Workspace A connected to the sandbox, with contacts, a field, a form and a run."""
     a = workspace_create(slug=SLUG_A, name="Acme")[0]
     b = workspace_create(slug=SLUG_B, name="Globex")[0]
-    for email, role in MEMBERS_OF_A:
-        membership_grant(workspace=a, user=user_ensure(email=email, password=None)[0], role=role)
+    memberships = {
+        role: membership_grant(
+            workspace=a, user=user_ensure(email=email, password=None)[0], role=role
+        )
+        for email, role in MEMBERS_OF_A
+    }
+    invitation, _ = invitation_create(
+        workspace=a,
+        email="invitee.secret@acme.test",
+        role=Membership.Role.MEMBER,
+        invited_by=memberships[Membership.Role.ADMIN].user,
+    )
     connection = connection_update(workspace=a, data=form_data(sandbox), actor=None)
     contacts_upsert(
         workspace=a,
@@ -98,6 +119,8 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
     return Tenants(
         a=a,
         b=b,
+        membership=memberships[Membership.Role.MEMBER],
+        invitation=invitation,
         contact=Contact.objects.for_workspace(a).get(email="ada.secret@acme.test"),
         field=custom,
         form=form,
@@ -114,6 +137,7 @@ def tenants_create(sandbox: SandboxHandle) -> Tenants:
             "Acme secret form",
             form.token,
             "acme-secret-import.csv",
+            invitation.email,
         ],
     )
 
@@ -161,9 +185,9 @@ def tenant_rows(workspace: Workspace) -> dict[str, list[tuple]]:
     return rows
 
 
-def settings_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
-    """The part of a `tenant_rows` snapshot that holds the workspace's settings."""
-    return {label: values for label, values in rows.items() if label in SETTINGS_TABLES}
+def admin_rows(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The part of a `tenant_rows` snapshot that only admins may change."""
+    return {label: values for label, values in rows.items() if label in ADMIN_TABLES}
 
 
 def _workspace_relation(model: type[models.Model]) -> str | None:

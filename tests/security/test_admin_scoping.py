@@ -10,6 +10,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
@@ -96,6 +97,18 @@ def operator_client(tenants, client):
     return client
 
 
+@pytest.fixture
+def staff_member_client(tenants, member):
+    """Staff holding every model permission, but only a plain member of A (the role matrix:
+    a member deletes no contact, changes no form nor setting, in the admin either)."""
+    member.is_staff = True
+    member.save(update_fields=["is_staff"])
+    member.user_permissions.set(Permission.objects.all())
+    client = Client()
+    client.force_login(member)
+    return client
+
+
 def test_every_registered_admin_is_scoped_or_holds_no_tenant_data():
     unclassified = [
         model._meta.label for model, _ in TENANT_ADMINS if workspace_path(model) is None
@@ -123,6 +136,18 @@ def test_changelists_hide_the_rows_of_other_workspaces(
     assert seen_by_operator.status_code == 200
     assert link in seen_by_superuser.content.decode()  # the link looked for is the right one
     assert link not in seen_by_operator.content.decode()
+
+
+@pytest.mark.parametrize("model", tenant_admins("member_rows"))
+def test_staff_who_are_plain_members_see_no_row_of_their_workspace(
+    model, tenants, staff_member_client
+):
+    link = admin_url(model, "change", quote(row_of_a(model, tenants).pk))
+
+    response = staff_member_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert link not in response.content.decode()
 
 
 @pytest.mark.parametrize("model", tenant_admins("names"))
