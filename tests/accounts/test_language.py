@@ -7,6 +7,7 @@ from django.urls import reverse
 from contacts.selectors import fields_of
 from contacts.services import form_save
 from integration.models import SyncRun
+from tests.contacts.conftest import as_a_person
 
 FRENCH = {"accept-language": "fr-FR,fr;q=0.9,en;q=0.5"}
 
@@ -94,9 +95,8 @@ def test_a_visitor_of_a_public_form_gets_the_language_of_their_browser(plezi_for
 
 
 def test_a_french_visitor_reads_why_the_answers_were_refused_in_french(plezi_form):
-    response = Client().post(
-        plezi_form.get_public_url(), {"email": "", "first_name": "Ada"}, headers=FRENCH
-    )
+    answers = as_a_person(plezi_form, {"email": "", "first_name": "Ada"})
+    response = Client().post(plezi_form.get_public_url(), answers, headers=FRENCH)
 
     assert "Veuillez indiquer votre adresse e-mail." in response.content.decode()
 
