@@ -69,16 +69,20 @@ def merge_pull(
     """
     result = PullMerge(shadow=dict(shadow))
     for rule in rules:
-        if not rule.pull or rule.key not in zoho:
+        if rule.key not in zoho:
             continue
         base, mine = _plain(shadow.get(rule.key)), _plain(plezi.get(rule.key))
         theirs = _plain(zoho[rule.key])
         if rule.protective:
-            _pull_consent(result, rule.key, mine, theirs)
+            if rule.pull:
+                _pull_consent(result, rule.key, mine, theirs)
             continue
         zoho_changed = theirs != base
-        plezi_changed = rule.push and mine != base and not (base is None and _blank(mine))
+        plezi_changed = mine != base and not (base is None and _blank(mine))
         if not zoho_changed:
+            continue
+        if not rule.pull:
+            _pushed_only(result, rule.key, mine, theirs, plezi_changed, zoho_is_newer)
             continue
         if _blank(theirs) and base is None:
             continue  # first link: a blank in Zoho never erases Plezi's value
@@ -86,11 +90,21 @@ def merge_pull(
             winner = ZOHO if zoho_is_newer(rule.key) else PLEZI
             result.conflicts.append(Conflict(rule.key, mine, theirs, winner))
             if winner == PLEZI:
+                if not rule.push:  # pulled only: Zoho's older change is seen, and lost
+                    result.shadow[rule.key] = theirs
                 continue  # the shadow keeps the base, so the push sends Plezi's value
         if mine != theirs:
             result.to_plezi[rule.key] = theirs
         result.shadow[rule.key] = theirs
     return result
+
+
+def _pushed_only(result: PullMerge, key: str, mine, theirs, plezi_changed, zoho_is_newer):
+    """A field Plezi only sends: Zoho's value never comes to Plezi, but a rep's change
+    more recent than Plezi's is not overwritten by Plezi's older one."""
+    if plezi_changed and mine != theirs and zoho_is_newer(key):
+        result.conflicts.append(Conflict(key, mine, theirs, ZOHO))
+        result.shadow[key] = mine  # counted as sent: the push leaves Zoho's value
 
 
 def converted_shadow(lead_shadow: dict, contact_values: dict, *, copied: set[str]) -> dict:

@@ -1,6 +1,9 @@
 """A lead sales converts in Zoho while Plezi still has changes for it (zoho-crm-api.md §10)."""
 
+import time
+
 from contacts.models import Contact
+from contacts.services import contact_update
 from integration.models import SyncIssue, SyncRun
 from mapping.services import mapping_save
 from tests.sync.conftest import add_contacts, connect, sync
@@ -98,3 +101,20 @@ def test_a_copied_field_sales_cleared_on_the_contact_is_cleared_in_plezi(
 
     ann = plezi(workspace, "ann@plezi.test")
     assert (ann.sync_state.zoho_id, ann.city) == (contact_id, "")
+
+
+def test_a_plezi_edit_after_sales_cleared_the_contact_field_wins(connected, zoho, workspace):
+    """Sales clear a copied field on the Contact, then the marketer edits it in Plezi: the
+    marketer's is the more recent change, whatever the conversion carried."""
+    add_contacts(workspace, {"email": "ann@plezi.test", "last_name": "Ames", "first_name": "A"})
+    sync(workspace)
+    contact_id = zoho.convert_lead(plezi(workspace, "ann@plezi.test").sync_state.zoho_id)
+    zoho.update_record("Contacts", contact_id, {"First_Name": None})
+    time.sleep(1.1)  # Zoho dates to the second: the marketer's edit lands after the clear
+    contact_update(contact=plezi(workspace, "ann@plezi.test"), values={"first_name": "Anna"})
+
+    sync(workspace)
+    sync(workspace)
+
+    ann = plezi(workspace, "ann@plezi.test")
+    assert (ann.sync_state.zoho_module, ann.first_name) == ("Contacts", "Anna")

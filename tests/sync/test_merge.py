@@ -126,6 +126,35 @@ def test_directions_are_respected():
     assert pushed.to_zoho == {"behaviour_score": 20}
 
 
+def test_a_field_only_pulled_keeps_a_plezi_edit_newer_than_zoho_s_change():
+    args = {"plezi": {"city": "Nice"}, "zoho": {"city": "Lyon"}, "shadow": {"city": "Paris"}}
+
+    plezi_wins = merge_pull([PULL_ONLY], zoho_is_newer=plezi_newer, **args)
+    zoho_wins = merge_pull([PULL_ONLY], zoho_is_newer=zoho_newer, **args)
+
+    assert (plezi_wins.to_plezi, plezi_wins.shadow) == ({}, {"city": "Lyon"})  # seen, lost
+    assert [c.winner for c in plezi_wins.conflicts] == ["plezi"]
+    assert zoho_wins.to_plezi == {"city": "Lyon"}
+
+
+def test_a_field_only_pushed_never_overwrites_a_newer_zoho_change():
+    args = {
+        "plezi": {"behaviour_score": 20},
+        "zoho": {"behaviour_score": 40},
+        "shadow": {"behaviour_score": 10},
+    }
+
+    zoho_wins = merge_pull([PUSH_ONLY], zoho_is_newer=zoho_newer, **args)
+    plezi_wins = merge_pull([PUSH_ONLY], zoho_is_newer=plezi_newer, **args)
+
+    assert zoho_wins.to_plezi == {}
+    pushed = merge_push([PUSH_ONLY], plezi=args["plezi"], shadow=zoho_wins.shadow, linked=True)
+    assert pushed.to_zoho == {}  # the rep's newer value stays in Zoho
+    assert [c.winner for c in zoho_wins.conflicts] == ["zoho"]
+    pushed = merge_push([PUSH_ONLY], plezi=args["plezi"], shadow=plezi_wins.shadow, linked=True)
+    assert pushed.to_zoho == {"behaviour_score": 20}
+
+
 def test_an_unreadable_zoho_value_leaves_the_field_unchanged():
     result = merge_pull(
         [BOTH],
