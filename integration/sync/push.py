@@ -8,6 +8,7 @@ updates the leads it already has instead of creating them twice.
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -68,17 +69,16 @@ def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
 
 
 def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
-    snapshot = timezone.now()  # edits after this stay pending for the next run
     candidates = pending_contacts(run.workspace, contact_ids, full=full)
-    chunks = _keyset_chunks(candidates.select_related("sync_state"))
-    first = next(chunks, [])
-    if not first:
+    waves = _waves(candidates.select_related("sync_state"))
+    first = next(waves, None)
+    if first is None:
         return  # nothing pending: not even a count
     run.recorder.progress(
         phase=gettext_noop("Sending leads to Zoho"), done=0, total=candidates.count()
     )
     done = 0
-    for chunk in itertools.chain([first], chunks):
+    for snapshot, chunk in itertools.chain([first], waves):
         _push_wave(run, chunk, snapshot)
         done += len(chunk)
         run.recorder.progress(done=done)
@@ -86,12 +86,26 @@ def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
         run.between_batches()
 
 
-def _keyset_chunks(contacts) -> Iterator[list[Contact]]:
-    """A wave of contacts at a time by id: each query is an index range, however many."""
+def _waves(contacts) -> Iterator[tuple[datetime, list[Contact]]]:
+    """A wave of contacts at a time by id (each query an index range, however many), with
+    its snapshot: the wave is recorded as synced as of it, and edits after it stay pending.
+
+    The wave is read under its rows' locks, the snapshot taken just before: Plezi's writers
+    stamp a contact under that lock, so an edit stamped before the snapshot has committed
+    by the time the wave reads it. Without the lock, an edit stamped, then committed after
+    the read, would look sent (stamp older than the snapshot) and never reach Zoho."""
+    if not contacts.exists():
+        return  # nothing pending: the no-op sync's one query, without a transaction
     last_id = 0
-    while chunk := list(contacts.filter(pk__gt=last_id).order_by("pk")[: WRITE_BATCH * WAVE]):
+    while True:
+        with transaction.atomic():
+            snapshot = timezone.now()
+            wave = contacts.filter(pk__gt=last_id).order_by("pk").select_for_update(of=("self",))
+            chunk = list(wave[: WRITE_BATCH * WAVE])
+        if not chunk:
+            return
         last_id = chunk[-1].pk
-        yield chunk
+        yield snapshot, chunk
 
 
 def plezi_urls(workspace) -> Callable[[Contact], str]:
