@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,20 @@ def runs_filtered(workspace, *, status: str | None = None, trigger: str | None =
     if trigger in SyncRun.Trigger.values:
         runs = runs.filter(trigger=trigger)
     return runs
+
+
+def latest_run(workspace) -> SyncRun | None:
+    """The run the latest-run card shows: a fast-lane run (`within`) belongs to the run
+    it ran inside, which may go on long after it."""
+    return SyncRun.objects.for_workspace(workspace).filter(within__isnull=True).first()
+
+
+def runs_signature(workspace) -> str:
+    """Changes whenever a run of the workspace starts or ends, fast-lane runs included."""
+    runs = SyncRun.objects.for_workspace(workspace).aggregate(
+        latest=Max("pk"), running=Count("pk", filter=Q(status=SyncRun.Status.RUNNING))
+    )
+    return f"{runs['latest'] or 0}:{runs['running']}"
 
 
 def last_finished_run(workspace) -> SyncRun | None:
@@ -135,12 +149,11 @@ class Chart:
         return sum(day.changed for day in self.days)
 
 
-def daily_activity(workspace, *, since: datetime | None = None) -> Chart:
+def daily_activity(workspace) -> Chart:
     """Per day of the last 30 (previews left out): records changed, left behind, failed runs."""
     today = timezone.localdate()
     days = [today - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
-    if since is None:
-        since = timezone.make_aware(datetime.combine(days[0], time.min))
+    since = timezone.make_aware(datetime.combine(days[0], time.min))
     by_day = _activity_by_day(workspace, since)
     peak = max((row["changed"] or 0 for row in by_day.values()), default=0)
     return Chart(days=[_chart_day(day, by_day.get(day, {}), peak) for day in days], peak=peak)

@@ -21,7 +21,9 @@ from integration.selectors.sync import (
     automatic_sync,
     daily_activity,
     last_finished_run,
+    latest_run,
     runs_filtered,
+    runs_signature,
     summary_labels,
     sync_blocked,
 )
@@ -66,8 +68,8 @@ def _live(request) -> dict:
 @workspace_view
 def current_run(request):
     """The latest-run card: htmx polls it, fast while a run is queued or going, slowly
-    otherwise. When the run it showed changed (started, ended), it tells the page
-    (`sync-runs-changed`) to fetch the history, chart and banners again."""
+    otherwise. When a run started or ended since the card was drawn (`seen`), it tells
+    the page (`sync-runs-changed`) to fetch the history, chart and banners again."""
     context = _current(request)
     response = render(request, "integration/_current_run.html", context)
     seen = request.GET.get("seen")
@@ -82,7 +84,7 @@ def _current(request) -> dict:
     A worker picks the run up a moment after the click; until then the panel
     says it is queued and keeps polling.
     """
-    current = SyncRun.objects.for_workspace(request.workspace).first()
+    current = latest_run(request.workspace)
     try:
         queued = parse_datetime(request.GET.get("queued") or "")
     except ValueError:  # well formed but impossible (month 13): as if absent
@@ -94,7 +96,7 @@ def _current(request) -> dict:
         "current": current,
         "waiting": waiting,
         "queued": request.GET.get("queued", "") if waiting else "",
-        "seen": f"{current.pk}:{current.status}" if current else "none",
+        "seen": runs_signature(request.workspace),
     }
 
 

@@ -1,7 +1,9 @@
 """The sync pages a marketer reads: statuses to trust, actions that need Zoho, live
 regions, the counters' words and the 30-day chart."""
 
+import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -213,11 +215,15 @@ def test_without_zoho_no_automatic_sync_is_promised(workspace, owner_client):
 # 3. Live pages
 
 
+def seen_in(html: str) -> str:
+    return unquote(re.search(r"\?seen=([^&\"]+)", html).group(1))
+
+
 def test_the_polled_card_tells_the_page_when_the_run_it_showed_ended(workspace, owner_client):
     run = a_run(workspace, status=SyncRun.Status.RUNNING, ended_at=None)
     html = page(owner_client, history_url(workspace))
-    seen = f"{run.pk}:running"
-    assert f"?seen={seen.replace(':', '%3A')}" in html and 'hx-trigger="every 1s"' in html
+    seen = seen_in(html)
+    assert 'hx-trigger="every 1s"' in html
     url = reverse("sync:current", args=[workspace.slug])
 
     still_running = owner_client.get(url, {"seen": seen}, headers=HTMX)
@@ -227,6 +233,20 @@ def test_the_polled_card_tells_the_page_when_the_run_it_showed_ended(workspace, 
     assert "HX-Trigger" not in still_running
     assert ended["HX-Trigger"] == "sync-runs-changed"
     assert b"every 1s" not in ended.content and b"every 30s" in ended.content
+
+
+def test_a_form_run_inside_a_long_run_does_not_hide_the_long_run_ending(workspace, owner_client):
+    outer = a_run(workspace, status=SyncRun.Status.RUNNING, ended_at=None)
+    a_run(workspace, trigger=SyncRun.Trigger.FORM, within=outer)  # the fast lane, done
+    html = page(owner_client, history_url(workspace))
+    assert 'hx-trigger="every 1s"' in html  # the card follows the long run
+    url = reverse("sync:current", args=[workspace.slug])
+
+    SyncRun.objects.filter(pk=outer.pk).update(status=SyncRun.Status.SUCCESS)
+    ended = owner_client.get(url, {"seen": seen_in(html)}, headers=HTMX)
+
+    assert ended["HX-Trigger"] == "sync-runs-changed"
+    assert reverse("sync:run", args=[workspace.slug, outer.pk]) in ended.content.decode()
 
 
 def test_the_history_region_refetches_itself_with_the_banners_when_told(workspace, owner_client):
