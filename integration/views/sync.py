@@ -154,7 +154,9 @@ def _refused(request):
 @require_POST
 @workspace_view
 def sync_now(request):
-    return _refused(request) or _start(
+    if refused := _refused(request):
+        return refused
+    return _start(
         request,
         trigger=SyncRun.Trigger.MANUAL,
         note=_("Synchronisation started. Progress shows below; you can leave this page."),
@@ -164,7 +166,9 @@ def sync_now(request):
 @require_POST
 @workspace_view(admin=True)
 def resync(request):
-    return _refused(request) or _start(
+    if refused := _refused(request):
+        return refused
+    return _start(
         request,
         trigger=SyncRun.Trigger.RESYNC,
         full=True,
