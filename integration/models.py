@@ -191,6 +191,14 @@ class SyncRun(models.Model):
         PARTIAL = "partial", _("Partial")
         FAILED = "failed", _("Failed")
 
+    class Outcome(models.TextChoices):
+        """What the pages show of a run: a skipped or failed record needs attention."""
+
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Success")
+        ATTENTION = "attention", _("Needs attention")
+        FAILED = "failed", _("Failed")
+
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -248,6 +256,23 @@ class SyncRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status == self.Status.RUNNING
+
+    @property
+    def outcome(self) -> str:
+        """`status` says how the run ended; a run that ended well may still have left
+        records behind (a form without a last name is skipped): the marketer must act."""
+        if self.status == self.Status.SUCCESS and (self.skipped or self.failed):
+            return self.Outcome.ATTENTION
+        if self.status == self.Status.PARTIAL:
+            return self.Outcome.ATTENTION
+        return self.status
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.outcome == self.Outcome.ATTENTION
+
+    def get_outcome_display(self) -> str:
+        return self.Outcome(self.outcome).label
 
     @property
     def progress_percent(self) -> int:

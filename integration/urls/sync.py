@@ -8,6 +8,7 @@ prefix = "w/<slug:workspace_slug>/sync/"
 urlpatterns = [
     path(prefix, views.history, name="history"),
     path(prefix + "current/", views.current_run, name="current"),
+    path(prefix + "live/", views.live, name="live"),
     path(prefix + "now/", views.sync_now, name="now"),
     path(prefix + "resync/", views.resync, name="resync"),
     path(prefix + "preview/", views.preview, name="preview"),

@@ -143,7 +143,8 @@ def test_messages_after_an_action_are_in_the_language_of_the_user(owner_client, 
 
     response = owner_client.post(reverse("sync:now", args=[workspace.slug]), follow=True)
 
-    assert "Synchronisation lancée." in response.content.decode()
+    # Zoho is not connected here: the refusal, in French.
+    assert "Zoho CRM n’est pas connecté, rien n’a donc été lancé." in response.content.decode()
 
 
 def test_a_french_admin_reads_what_to_fix_in_the_zoho_configuration_in_french(
