@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
-from integration.sync.context import CONTACTS, LEADS
+from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.incoming import FROM_ZOHO, Pulled, well_formed
-from integration.sync.merge import converted_shadow, merge_pull, merge_push
+from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merge_push
 from integration.sync.record import rows_insert, rows_update
 
 
-def apply_page(run, module: str, pulled: list[Pulled]) -> None:
+def apply_page(run: Run, module: str, pulled: list[Pulled]) -> None:
     by_email: dict[str, list[Pulled]] = defaultdict(list)
     for item in pulled:
         by_email[item.email].append(item)
@@ -32,7 +32,7 @@ def apply_page(run, module: str, pulled: list[Pulled]) -> None:
     writer.save()
 
 
-def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
+def _contacts_by_email(run: Run, emails: list[str]) -> dict[str, Contact]:
     contacts = (
         Contact.objects.for_workspace(run.workspace)
         .filter(email__in=emails)
@@ -44,7 +44,14 @@ def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
     return {c.email: c for c in contacts}
 
 
-def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
+def _choose(
+    run: Run,
+    module: str,
+    email: str,
+    candidates: list[Pulled],
+    state: SyncState | None,
+    contact: Contact | None,
+) -> Pulled | None:
     """Pick the record a contact follows; report the others (two Zoho records, one email).
 
     The rule: the record already linked first, then the most recently modified.
@@ -72,7 +79,7 @@ def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _duplicate(run, module, item: Pulled, contact, which: str) -> None:
+def _duplicate(run: Run, module: str, item: Pulled, contact: Contact | None, which: str) -> None:
     run.recorder.issue(
         kind=SyncIssue.Kind.DUPLICATE,
         direction=FROM_ZOHO,
@@ -114,7 +121,7 @@ def _zoho_is_newer(item: Pulled, contact: Contact | None):
 class _PageWriter:
     """Merges a page's records into contacts and writes them in bulk."""
 
-    def __init__(self, run, module: str) -> None:
+    def __init__(self, run: Run, module: str) -> None:
         self.run, self.module = run, module
         self.rules = run.plan.modules[module].rules
         self.push_rules = run.plan.modules[LEADS].rules
@@ -151,7 +158,7 @@ class _PageWriter:
             contact.set_value(key, value)
             self.changed_fields.add(key)
         if self.run.dry_run:
-            self.run.preview_pull(self.module, item, contact, result)
+            _preview_pull(self.run, self.module, item, contact, result)
             return
         if result.to_plezi:
             contact.updated_at = self.now
@@ -241,6 +248,14 @@ class _PageWriter:
             rows_update(SyncState, existing, STATE_FIELDS)
 
 
+def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result: PullMerge) -> None:
+    if result.to_plezi or contact.pk is None:
+        action = "create" if contact.pk is None else "update"
+        run.preview(
+            side="Plezi", action=action, email=item.email, changes=result.to_plezi, module=module
+        )
+
+
 def _when(at: datetime | None) -> str:
     return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else "time unknown"
 
@@ -260,7 +275,7 @@ STATE_FIELDS = [
 ]
 
 
-def hold_left_scope(run, module: str, page: list) -> None:
+def hold_left_scope(run: Run, module: str, page: list) -> None:
     """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
     is no longer this workspace's) until the pull sees them back in scope. Contacts are
     never written, and a converted lead's Contact is followed whatever the filter says."""

@@ -8,7 +8,7 @@ says which. Never retried: retrying would push into the dead lead forever.
 """
 
 from integration.models import SyncIssue, SyncState
-from integration.sync.context import CONTACTS, LEADS
+from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.pull import pull_records
 
 # v8 names the refusal with its own codes; v2 says INVALID_DATA with this message.
@@ -23,7 +23,7 @@ def refused_as_converted(result) -> bool:
     )
 
 
-def converted_contact_id(run, lead_id: str) -> str:
+def converted_contact_id(run: Run, lead_id: str) -> str:
     """The Contact a converted lead became (`$converted_detail.contact`), or ""."""
     lead = run.client.get_record(LEADS, lead_id) or {}
     detail = lead.get("$converted_detail")
@@ -33,7 +33,7 @@ def converted_contact_id(run, lead_id: str) -> str:
     return str(contact) if isinstance(contact, (str, int)) and str(contact).isdigit() else ""
 
 
-def report_unsent(run, out, contact_id: str) -> None:
+def report_unsent(run: Run, out, contact_id: str) -> None:
     """Say which Plezi changes stay in Plezi now that the lead is a Zoho Contact."""
     shadow = out.state.shadow
     keys = sorted(k for k, v in out.shadow.items() if shadow.get(k) != v and k != "plezi_url")
@@ -56,7 +56,7 @@ def report_unsent(run, out, contact_id: str) -> None:
     )
 
 
-def follow_conversions(run, outs: list) -> None:
+def follow_conversions(run: Run, outs: list) -> None:
     """Pull each converted lead's Contact (in scope or not), which links the contact to it.
 
     A Contact Zoho does not name or show still ends the lead's pushes: the contact is

@@ -8,7 +8,8 @@ from django.utils.dateparse import parse_datetime
 
 from contacts.values import normalise_email
 from integration.models import SyncIssue
-from integration.sync.convert import ValueProblem, to_plezi
+from integration.sync.context import Run
+from integration.sync.convert import ValueProblem
 
 FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
 
@@ -23,13 +24,13 @@ class Pulled:
     values: dict
 
 
-def fields_to_read(run, module: str) -> list[str]:
+def fields_to_read(run: Run, module: str) -> list[str]:
     """What a pull reads of each record: the mapped fields, the email, the filter, the time."""
     zoho_fields = run.plan.modules[module].zoho_fields
     return sorted({*zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""})
 
 
-def record_read(run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
+def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
     """Filter, identify and convert one record; issues for what cannot be read."""
     if not well_formed(record):
         run.recorder.issue(
@@ -98,30 +99,3 @@ def well_formed(record) -> bool:
 
 def _excerpt(value) -> str:
     return str(value or "")[:40]
-
-
-class Conversions:
-    """`to_plezi` (or `to_zoho`) with a memory: names, companies, cities and choices repeat
-    from record to record, and each conversion costs a validation (a tenth of a pull's CPU)."""
-
-    LIMIT = 20_000  # remembered values (then it starts afresh): memory stays flat
-
-    def __init__(self, convert=to_plezi) -> None:
-        self.convert = convert
-        self.known: dict[tuple, object] = {}
-
-    def __call__(self, pair, raw):
-        if not isinstance(raw, str | int | float | bool | None):
-            return self.convert(pair, raw)  # lists and lookups: not worth remembering
-        key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)
-        if key not in self.known:
-            if len(self.known) >= self.LIMIT:
-                self.known.clear()
-            try:
-                self.known[key] = self.convert(pair, raw)
-            except ValueProblem as problem:
-                self.known[key] = problem
-        value = self.known[key]
-        if isinstance(value, ValueProblem):
-            raise ValueProblem(str(value))
-        return list(value) if isinstance(value, list) else value  # never shared

@@ -6,6 +6,7 @@ moves only once the whole module was pulled and committed: a crash re-pulls
 from the old watermark, and the shadow makes the re-pull cost nothing.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from integration.models import SyncIssue, SyncState
 from integration.sync.apply import apply_page, hold_left_scope
-from integration.sync.context import LEADS
+from integration.sync.context import LEADS, Run
 from integration.sync.incoming import FROM_ZOHO, Pulled, fields_to_read, record_read
 from integration.sync.watermarks import OVERLAP, SETTLED_AFTER, seen_key, watermark_move
 from integration.zoho.errors import (
@@ -34,7 +35,7 @@ REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
 FUTURE_SKEW = timedelta(minutes=5)
 
 
-def pull_modules(run, modules, *, full: bool = False) -> None:
+def pull_modules(run: Run, modules: Iterable[str], *, full: bool = False) -> None:
     """Pull every in-scope record of each module changed since its watermark.
 
     Zoho serves one listing's pages only one after another (page tokens), so the
@@ -68,7 +69,7 @@ def pull_modules(run, modules, *, full: bool = False) -> None:
 class _ModulePull:
     """One module's pull in progress: its pages, the newest change seen, its watermark."""
 
-    def __init__(self, run, module: str, *, full: bool) -> None:
+    def __init__(self, run: Run, module: str, *, full: bool) -> None:
         self.run, self.module = run, module
         self.watermark = None if full else run.watermarks.get(module)
         seen = run.watermarks.get(seen_key(module))
@@ -176,7 +177,7 @@ def _last_modified(page: list) -> datetime | None:
         return None
 
 
-def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -> None:
+def pull_records(run: Run, module: str, ids: list[str], *, any_scope: bool = False) -> None:
     """Pull named records (a targeted run reads its contacts' leads before pushing).
 
     `any_scope`: the records are followed whatever the filter says (a converted lead's
@@ -189,7 +190,7 @@ def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -
         apply_page(run, module, pulled)
 
 
-def unlink_deleted(run) -> None:
+def unlink_deleted(run: Run) -> None:
     """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again."""
     key = f"{LEADS}.deleted"
     watermark = run.watermarks.get(key)

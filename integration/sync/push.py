@@ -6,19 +6,21 @@ updates the leads it already has instead of creating them twice.
 """
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
+from accounts.models import Workspace
 from contacts.models import Contact
 from integration.models import SyncIssue, SyncState
 from integration.sync.apply import STATE_FIELDS
-from integration.sync.context import CONTACTS, LEADS
+from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.convert import ValueProblem
 from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
@@ -27,6 +29,7 @@ from integration.sync.record import rows_insert, rows_update
 from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
 from integration.zoho.errors import ZohoError
+from integration.zoho.replies import RecordResult
 
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
 TO_ZOHO = SyncIssue.Direction.TO_ZOHO
@@ -42,7 +45,9 @@ class Outgoing:
     skip_reason: str = ""
 
 
-def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
+def pending_contacts(
+    workspace: Workspace, contact_ids: list[int] | None = None, *, full: bool = False
+) -> QuerySet[Contact]:
     """Contacts with edits Zoho has not seen; Zoho Contacts are never written (the seed),
     nor leads sales moved out of the workspace's filter (until they are back in it).
 
@@ -67,7 +72,7 @@ def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
     return contacts
 
 
-def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
+def push_changed(run: Run, *, contact_ids: list[int] | None = None, full: bool = False) -> None:
     snapshot = timezone.now()  # edits after this stay pending for the next run
     candidates = pending_contacts(run.workspace, contact_ids, full=full)
     chunks = _keyset_chunks(candidates.select_related("sync_state"))
@@ -94,16 +99,7 @@ def _keyset_chunks(contacts) -> Iterator[list[Contact]]:
         yield chunk
 
 
-def plezi_urls(workspace) -> Callable[[Contact], str]:
-    """`Contact.plezi_url` for this workspace's contacts with one `reverse()` in all: the
-    URLs differ only by the id, and a `reverse()` each cost more than the rest of a payload."""
-    marker = 9_876_543_210_123
-    probe = Contact(workspace=workspace, pk=marker).plezi_url
-    head, _, tail = probe.rpartition(str(marker))
-    return lambda contact: f"{head}{contact.pk}{tail}"
-
-
-def _outgoing(run, contact: Contact) -> Outgoing:
+def _outgoing(run: Run, contact: Contact) -> Outgoing:
     """What to send for `contact`: the fields Plezi changed, checked against Zoho's metadata."""
     plan = run.plan.modules[LEADS]
     state = getattr(contact, "sync_state", None)
@@ -138,7 +134,7 @@ def _outgoing(run, contact: Contact) -> Outgoing:
     return out
 
 
-def _field_problem(run, out: Outgoing, key: str, message: str) -> None:
+def _field_problem(run: Run, out: Outgoing, key: str, message: str) -> None:
     """Report a value Zoho would refuse; the rest of the record is still sent."""
     if out.state and key in out.state.shadow:
         out.shadow[key] = out.state.shadow[key]
@@ -157,7 +153,7 @@ def _field_problem(run, out: Outgoing, key: str, message: str) -> None:
     )
 
 
-def _add_lead_extras(run, out: Outgoing, linked: bool, plezi_url: str) -> None:
+def _add_lead_extras(run: Run, out: Outgoing, linked: bool, plezi_url: str) -> None:
     """plezi_url, the filter value for new leads, and Zoho's mandatory Last_Name."""
     url_field = run.plan.plezi_url_field
     if url_field and out.shadow.get(PLEZI_URL_KEY) != plezi_url:
@@ -184,7 +180,7 @@ _LAST_NAME_KEPT = (
 )
 
 
-def _push_wave(run, contacts: list[Contact], snapshot) -> None:
+def _push_wave(run: Run, contacts: list[Contact], snapshot: datetime) -> None:
     """Send what changed in `contacts`, then record every outcome in one transaction.
 
     Batches of 100 leave while the next ones are prepared, up to the org's concurrency
@@ -216,7 +212,7 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
             pass
         _report_resting(run, resting)
         for out in sending:
-            run.preview_push(out)
+            _preview_push(run, out)
         return
     try:
         results = run.client.upsert_many(
@@ -234,6 +230,13 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
     _record(run, resting, list(zip(sending, results, strict=True)), snapshot)
 
 
+def _preview_push(run: Run, out: Outgoing) -> None:
+    action = "update" if out.state and out.state.zoho_id else "create"
+    run.preview(
+        side="Zoho", action=action, email=out.contact.email, changes=out.payload, module=LEADS
+    )
+
+
 def _answered(sending: list[Outgoing], written: dict[int, list]) -> list[tuple]:
     """The (outgoing, result) pairs of the batches Zoho answered, by batch number."""
     return [
@@ -245,13 +248,13 @@ def _answered(sending: list[Outgoing], written: dict[int, list]) -> list[tuple]:
     ]
 
 
-def _report_resting(run, resting: list[Outgoing]) -> None:
+def _report_resting(run: Run, resting: list[Outgoing]) -> None:
     for out in resting:
         if out.skip_reason:
             _report_skipped(run, out)
 
 
-def _record(run, resting: list[Outgoing], outcomes: list[tuple], snapshot) -> None:
+def _record(run: Run, resting: list[Outgoing], outcomes: list[tuple], snapshot: datetime) -> None:
     _report_resting(run, resting)
     converted = [out for out, result in outcomes if _converted(out, result)]
     with transaction.atomic():
@@ -268,7 +271,7 @@ def _converted(out: Outgoing, result) -> bool:
     return bool(linked and not result.ok and refused_as_converted(result))
 
 
-def _report_skipped(run, out: Outgoing) -> None:
+def _report_skipped(run: Run, out: Outgoing) -> None:
     run.recorder.issue(
         kind=SyncIssue.Kind.SKIPPED,
         direction=TO_ZOHO,
@@ -286,7 +289,7 @@ def _has_news(out: Outgoing) -> bool:
     return bool(set(out.payload) - {"Email", "id"}) or not (out.state and out.state.zoho_id)
 
 
-def _settled(run, out: Outgoing, snapshot, outcome: str) -> SyncState:
+def _settled(run: Run, out: Outgoing, snapshot: datetime, outcome: str) -> SyncState:
     state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
     state.synced_at = snapshot
     state.last_run = run.model
@@ -294,7 +297,7 @@ def _settled(run, out: Outgoing, snapshot, outcome: str) -> SyncState:
     return state
 
 
-def _outcome(run, out: Outgoing, result, snapshot) -> SyncState:
+def _outcome(run: Run, out: Outgoing, result: RecordResult, snapshot: datetime) -> SyncState:
     state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
     state.last_run = run.model
     if not result.ok:
