@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from contacts.models import Contact
-from integration.models import SyncIssue, SyncState
+from integration.models import SyncState
+from integration.sync import issues
 from integration.sync.context import CONTACTS, LEADS, Run
-from integration.sync.incoming import FROM_ZOHO, Pulled, well_formed
+from integration.sync.incoming import Pulled, well_formed
 from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merge_push
 from integration.sync.record import rows_insert, rows_update
 
@@ -80,19 +81,11 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _duplicate(run: Run, module: str, item: Pulled, contact: Contact | None, which: str) -> None:
-    run.recorder.issue(
-        kind=SyncIssue.Kind.DUPLICATE,
-        direction=FROM_ZOHO,
-        module=module,
-        zoho_id=str(item.record["id"]),
-        email=item.email,
-        contact=contact,
-        code="DUPLICATE_EMAIL",
-        message=(
-            f"Several Zoho records have the email {item.email}; this one was not synced. "
-            f"{which} Merge the duplicates in Zoho to sync a single record."
-        ),
-    )
+    issues.duplicate(run, _about(module, item, contact), which=which)
+
+
+def _about(module: str, item: Pulled, contact: Contact | None) -> issues.About:
+    return issues.from_zoho(module, str(item.record["id"]), item.email, contact)
 
 
 def _settled_echo(state, item: Pulled, result, pending) -> bool:
@@ -192,35 +185,11 @@ class _PageWriter:
         return state
 
     def _record(self, item: Pulled, contact, result) -> None:
+        about = _about(self.module, item, contact)
         for conflict in result.conflicts:
-            self.run.recorder.issue(
-                kind=SyncIssue.Kind.CONFLICT,
-                direction=FROM_ZOHO,
-                module=self.module,
-                zoho_id=str(item.record["id"]),
-                email=item.email,
-                contact=contact,
-                field=conflict.key,
-                code="CONFLICT",
-                message=(
-                    f"Changed on both sides: Plezi “{conflict.plezi_value}” "
-                    f"({_when(contact.changed_at(conflict.key) if contact else None)}), Zoho "
-                    f"“{conflict.zoho_value}” ({_when(item.modified_at)}). The most recent "
-                    f"change won ({conflict.winner})."
-                ),
-            )
+            issues.conflict(self.run, about, conflict, zoho_at=item.modified_at)
         if result.consent:
-            self.run.recorder.issue(
-                kind=SyncIssue.Kind.CONSENT,
-                direction=FROM_ZOHO,
-                module=self.module,
-                zoho_id=str(item.record["id"]),
-                email=item.email,
-                contact=contact,
-                field="email_opt_out",
-                code="CONSENT",
-                message="Opted out of emails in Zoho: the opt-out now applies in Plezi too.",
-            )
+            issues.consent(self.run, about)
 
     def _attach_issues(self, created: dict[str, Contact]) -> None:
         """Issues found before their contact existed (a duplicate's) now point to it."""
@@ -256,10 +225,6 @@ def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result:
         )
 
 
-def _when(at: datetime | None) -> str:
-    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else "time unknown"
-
-
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}
 
 STATE_FIELDS = [
@@ -288,13 +253,9 @@ def hold_left_scope(run: Run, module: str, page: list) -> None:
         zoho_module=module, zoho_id__in=ids, left_scope=False
     )
     for state in held.select_related("contact"):
-        run.recorder.issue(
-            kind=SyncIssue.Kind.NOTICE,
-            direction=FROM_ZOHO,
-            module=module,
-            email=state.contact.email,
-            contact=state.contact,
-            zoho_id=state.zoho_id,
+        issues.notice(
+            run,
+            issues.from_zoho(module, state.zoho_id, state.contact.email, state.contact),
             field=run.plan.filter_field,
             code="LEFT_FILTER",
             message=f"In Zoho this lead no longer has "

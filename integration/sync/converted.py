@@ -7,7 +7,8 @@ kept it inside the filter or not; Plezi's unsent changes stay in Plezi and an is
 says which. Never retried: retrying would push into the dead lead forever.
 """
 
-from integration.models import SyncIssue, SyncState
+from integration.models import SyncState
+from integration.sync import issues
 from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.pull import pull_records
 
@@ -39,13 +40,9 @@ def report_unsent(run: Run, out, contact_id: str) -> None:
     keys = sorted(k for k, v in out.shadow.items() if shadow.get(k) != v and k != "plezi_url")
     kept = ", ".join(keys) or "none"
     followed = f"Zoho Contact {contact_id}" if contact_id else "the Zoho Contact it became"
-    run.recorder.issue(
-        kind=SyncIssue.Kind.SKIPPED,
-        direction=SyncIssue.Direction.TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        zoho_id=out.state.zoho_id,
+    issues.skipped(
+        run,
+        issues.to_zoho(out.contact, out.state.zoho_id),
         code="CONVERTED",
         message=(
             f"Sales converted this lead into a Zoho Contact, and Zoho accepts no more changes "

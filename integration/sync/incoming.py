@@ -7,11 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from contacts.values import normalise_email
-from integration.models import SyncIssue
+from integration.sync import issues
 from integration.sync.context import Run
 from integration.sync.convert import ValueProblem
-
-FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
 
 
 @dataclass
@@ -33,11 +31,9 @@ def fields_to_read(run: Run, module: str) -> list[str]:
 def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
     """Filter, identify and convert one record; issues for what cannot be read."""
     if not well_formed(record):
-        run.recorder.issue(
-            kind=SyncIssue.Kind.SKIPPED,
-            direction=FROM_ZOHO,
-            module=module,
-            zoho_id=_excerpt(record.get("id") if isinstance(record, dict) else ""),
+        issues.skipped(
+            run,
+            issues.from_zoho(module, _id_excerpt(record)),
             code="MALFORMED_RECORD",
             message=(
                 "Zoho sent this record in a shape Plezi cannot read (no id, or a modification "
@@ -53,11 +49,9 @@ def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False)
         raw_email = record.get("Email")
         email = normalise_email(raw_email if isinstance(raw_email, str) else "")
     except ValidationError:
-        run.recorder.issue(
-            kind=SyncIssue.Kind.SKIPPED,
-            direction=FROM_ZOHO,
-            module=module,
-            zoho_id=str(record.get("id", "")),
+        issues.skipped(
+            run,
+            issues.from_zoho(module, str(record.get("id", ""))),
             code="NO_EMAIL",
             message=(
                 "This Zoho record has no valid email address, so it cannot be matched to a "
@@ -72,12 +66,9 @@ def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False)
         try:
             values[pair.plezi_key] = run.conversions(pair, record[pair.zoho_api_name])
         except ValueProblem as problem:
-            run.recorder.issue(
-                kind=SyncIssue.Kind.ERROR,
-                direction=FROM_ZOHO,
-                module=module,
-                zoho_id=str(record["id"]),
-                email=email,
+            issues.error(
+                run,
+                issues.from_zoho(module, str(record["id"]), email),
                 field=pair.plezi_key,
                 code="UNKNOWN_VALUE",
                 message=f"{problem} The Plezi field was left unchanged.",
@@ -97,5 +88,7 @@ def well_formed(record) -> bool:
     )
 
 
-def _excerpt(value) -> str:
+def _id_excerpt(record) -> str:
+    """What a malformed record's id can be shown as."""
+    value = record.get("id") if isinstance(record, dict) else ""
     return str(value or "")[:40]

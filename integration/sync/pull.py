@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
-from integration.models import SyncIssue, SyncState
+from integration.models import SyncState
+from integration.sync import issues
 from integration.sync.apply import apply_page, hold_left_scope
 from integration.sync.context import LEADS, Run
-from integration.sync.incoming import FROM_ZOHO, Pulled, fields_to_read, record_read
+from integration.sync.incoming import Pulled, fields_to_read, record_read
 from integration.sync.watermarks import OVERLAP, SETTLED_AFTER, seen_key, watermark_move
 from integration.zoho.errors import (
     CreditBudgetSpent,
@@ -123,12 +124,9 @@ class _ModulePull:
         limit = (self.run.client.zoho_time or timezone.now()) + FUTURE_SKEW
         for item in pulled:
             if item.modified_at and item.modified_at > limit:
-                self.run.recorder.issue(
-                    kind=SyncIssue.Kind.NOTICE,
-                    direction=FROM_ZOHO,
-                    module=self.module,
-                    email=item.email,
-                    zoho_id=str(item.record.get("id") or ""),
+                issues.notice(
+                    self.run,
+                    issues.from_zoho(self.module, str(item.record.get("id") or ""), item.email),
                     field="Modified_Time",
                     code="FUTURE_DATE",
                     message=f"Zoho dates this record's last change "

@@ -18,13 +18,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Workspace
 from contacts.models import Contact
-from integration.models import SyncIssue, SyncState
+from integration.models import SyncState
+from integration.sync import issues
 from integration.sync.apply import STATE_FIELDS
 from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.convert import ValueProblem
 from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
-from integration.sync.messages import zoho_record_message
 from integration.sync.record import rows_insert, rows_update
 from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
@@ -32,7 +32,6 @@ from integration.zoho.errors import ZohoError
 from integration.zoho.replies import RecordResult
 
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
-TO_ZOHO = SyncIssue.Direction.TO_ZOHO
 PLEZI_URL_KEY = "plezi_url"  # its shadow entry: resent when the field appears or the URL moves
 
 
@@ -121,16 +120,7 @@ def _outgoing(run: Run, contact: Contact) -> Outgoing:
             _field_problem(run, out, pair.plezi_key, str(problem))
     _add_lead_extras(run, out, linked, run.plezi_url(contact))
     if merged.consent and not out.skip_reason:
-        run.recorder.issue(
-            kind=SyncIssue.Kind.CONSENT,
-            direction=TO_ZOHO,
-            module=LEADS,
-            email=contact.email,
-            contact=contact,
-            field="email_opt_out",
-            code="CONSENT",
-            message="Opted out of emails in Plezi: the opt-out is sent to Zoho.",
-        )
+        issues.consent(run, issues.to_zoho(contact))
     return out
 
 
@@ -140,17 +130,8 @@ def _field_problem(run: Run, out: Outgoing, key: str, message: str) -> None:
         out.shadow[key] = out.state.shadow[key]
     else:
         out.shadow.pop(key, None)
-    run.recorder.issue(
-        kind=SyncIssue.Kind.ERROR,
-        direction=TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        field=key,
-        code="INVALID_VALUE",
-        message=message,
-        zoho_id=out.state.zoho_id if out.state else "",
-    )
+    about = issues.to_zoho(out.contact, out.state.zoho_id if out.state else "")
+    issues.error(run, about, field=key, code="INVALID_VALUE", message=message)
 
 
 def _add_lead_extras(run: Run, out: Outgoing, linked: bool, plezi_url: str) -> None:
@@ -272,15 +253,9 @@ def _converted(out: Outgoing, result) -> bool:
 
 
 def _report_skipped(run: Run, out: Outgoing) -> None:
-    run.recorder.issue(
-        kind=SyncIssue.Kind.SKIPPED,
-        direction=TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        field="last_name",
-        code="MANDATORY_NOT_FOUND",
-        message=out.skip_reason,
+    about = issues.to_zoho(out.contact)
+    issues.skipped(
+        run, about, field="last_name", code="MANDATORY_NOT_FOUND", message=out.skip_reason
     )
 
 
@@ -301,18 +276,7 @@ def _outcome(run: Run, out: Outgoing, result: RecordResult, snapshot: datetime) 
     state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
     state.last_run = run.model
     if not result.ok:
-        message = zoho_record_message(result)
-        run.recorder.issue(
-            kind=SyncIssue.Kind.ERROR,
-            direction=TO_ZOHO,
-            module=LEADS,
-            email=out.contact.email,
-            contact=out.contact,
-            zoho_id=state.zoho_id,
-            field=result.details.get("api_name", ""),
-            code=result.code or "",
-            message=message,
-        )
+        message = issues.refused(run, issues.to_zoho(out.contact, state.zoho_id), result)
         state.last_outcome = f"Zoho refused it: {message}"[:200]
         return state  # synced_at unchanged: the next run tries again
     created = result.action == "insert"
