@@ -16,6 +16,7 @@ from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.incoming import Pulled, well_formed
 from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merge_push
 from integration.sync.record import rows_insert, rows_update
+from integration.sync.states import state_link, state_of, states_leave_scope, states_save
 
 
 def apply_page(run: Run, module: str, pulled: list[Pulled]) -> None:
@@ -161,9 +162,7 @@ class _PageWriter:
             or self._lacks_plezi_url(contact, result.shadow)
         )
         if not _settled_echo(state, item, result, pending):
-            self.states.append(
-                self._state(contact, state, item, result.shadow, pending=bool(pending))
-            )
+            self.states.append(self._state(contact, state, item, result.shadow, bool(pending)))
 
     def _lacks_plezi_url(self, contact: Contact, shadow: dict) -> bool:
         """A lead born in Zoho still needs its link to Plezi (sent by the push)."""
@@ -171,15 +170,18 @@ class _PageWriter:
             return False
         return contact.pk is None or shadow.get("plezi_url") != self.run.plezi_url(contact)
 
-    def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
-        state = state or SyncState(workspace=self.run.workspace, contact=contact)
-        state.contact = contact
-        state.zoho_module, state.zoho_id = self.module, str(item.record["id"])
-        state.shadow = shadow
-        state.zoho_modified_at = item.modified_at
-        state.unlinked_by_deletion = state.left_scope = False
-        state.last_run = self.run.model
-        state.last_outcome = f"Pulled from Zoho {self.module}"
+    def _state(
+        self, contact: Contact, state: SyncState | None, item: Pulled, shadow: dict, pending: bool
+    ) -> SyncState:
+        state = state_of(self.run, contact, state)
+        state_link(
+            state,
+            module=self.module,
+            zoho_id=str(item.record["id"]),
+            shadow=shadow,
+            zoho_modified_at=item.modified_at,
+            outcome=f"Pulled from Zoho {self.module}",
+        )
         if not pending:  # Plezi edits not yet in Zoho keep the contact pending for the push
             state.synced_at = self.now
         return state
@@ -205,16 +207,13 @@ class _PageWriter:
         if self.changed:
             columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}
             rows_update(Contact, list(self.changed.values()), sorted(columns | {"updated_at"}))
-        new = [s for s in self.states if s.pk is None]
-        for state in new:
-            contact = state.contact
-            state.contact = contact  # now saved: this sets contact_id, and keeps the cache
-            if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
-                state.synced_at = max(state.synced_at, contact.updated_at)
-        existing = [s for s in self.states if s.pk is not None]
-        rows_insert(SyncState, new)
-        if existing:
-            rows_update(SyncState, existing, STATE_FIELDS)
+        for state in self.states:
+            if state.pk is None:
+                contact = state.contact
+                state.contact = contact  # now saved: this sets contact_id, and keeps the cache
+                if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
+                    state.synced_at = max(state.synced_at, contact.updated_at)
+        states_save(self.states)
 
 
 def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result: PullMerge) -> None:
@@ -227,18 +226,6 @@ def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result:
 
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}
 
-STATE_FIELDS = [
-    "zoho_module",
-    "zoho_id",
-    "shadow",
-    "zoho_modified_at",
-    "synced_at",
-    "unlinked_by_deletion",
-    "left_scope",
-    "last_run",
-    "last_outcome",
-]
-
 
 def hold_left_scope(run: Run, module: str, page: list) -> None:
     """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
@@ -249,10 +236,7 @@ def hold_left_scope(run: Run, module: str, page: list) -> None:
     ids = [str(r["id"]) for r in page if well_formed(r) and not run.plan.in_scope(r)]
     if not ids:
         return
-    held = SyncState.objects.for_workspace(run.workspace).filter(
-        zoho_module=module, zoho_id__in=ids, left_scope=False
-    )
-    for state in held.select_related("contact"):
+    for state in states_leave_scope(run, module=module, zoho_ids=ids):
         issues.notice(
             run,
             issues.from_zoho(module, state.zoho_id, state.contact.email, state.contact),
@@ -263,4 +247,3 @@ def hold_left_scope(run: Run, module: str, page: list) -> None:
             "workspace's filter: Plezi stops sending it this contact's changes. They are "
             "kept, and sent once the record is back in the filter.",
         )
-    held.update(left_scope=True, last_outcome="Left the filter in Zoho")

@@ -7,10 +7,10 @@ kept it inside the filter or not; Plezi's unsent changes stay in Plezi and an is
 says which. Never retried: retrying would push into the dead lead forever.
 """
 
-from integration.models import SyncState
 from integration.sync import issues
 from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.pull import pull_records
+from integration.sync.states import states_converted
 
 # v8 names the refusal with its own codes; v2 says INVALID_DATA with this message.
 _CODES = {"CONVERTED_RECORD", "ID_ALREADY_CONVERTED"}
@@ -63,10 +63,4 @@ def follow_conversions(run: Run, outs: list) -> None:
     for out in outs:
         report_unsent(run, out, contact_ids[out.state.zoho_id])
     pull_records(run, CONTACTS, [c for c in contact_ids.values() if c], any_scope=True)
-    SyncState.objects.for_workspace(run.workspace).filter(
-        zoho_module=LEADS, zoho_id__in=list(contact_ids)
-    ).update(
-        zoho_module=CONTACTS,
-        zoho_id="",
-        last_outcome="The lead was converted into a Zoho Contact",
-    )
+    states_converted(run, lead_ids=list(contact_ids))

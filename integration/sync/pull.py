@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
-from integration.models import SyncState
 from integration.sync import issues
 from integration.sync.apply import apply_page, hold_left_scope
 from integration.sync.context import LEADS, Run
 from integration.sync.incoming import Pulled, fields_to_read, record_read
+from integration.sync.states import states_unlink_deleted
 from integration.sync.watermarks import OVERLAP, SETTLED_AFTER, seen_key, watermark_move
 from integration.zoho.errors import (
     CreditBudgetSpent,
@@ -195,20 +195,7 @@ def unlink_deleted(run: Run) -> None:
     deleted = run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
     ids = [str(d["id"]) for d in deleted]
     if ids and not run.dry_run:
-        now = timezone.now()
-        unlinked = (
-            SyncState.objects.for_workspace(run.workspace)
-            .filter(zoho_module=LEADS, zoho_id__in=ids)
-            .update(
-                zoho_module="",
-                zoho_id="",
-                shadow={},
-                synced_at=now,
-                unlinked_by_deletion=True,
-                last_outcome="The lead was deleted in Zoho; it is re-created only if the "
-                "contact changes in Plezi.",
-            )
-        )
+        unlinked = states_unlink_deleted(run, lead_ids=ids, at=timezone.now())
         run.recorder.count("unlinked", unlinked)
     stamps = [parse_datetime(d.get("deleted_time") or "") for d in deleted]
     watermark_move(run, key, max([s for s in stamps if s], default=None))

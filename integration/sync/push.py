@@ -20,12 +20,11 @@ from accounts.models import Workspace
 from contacts.models import Contact
 from integration.models import SyncState
 from integration.sync import issues
-from integration.sync.apply import STATE_FIELDS
 from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.convert import ValueProblem
 from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
-from integration.sync.record import rows_insert, rows_update
+from integration.sync.states import state_link, state_of, states_save
 from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
 from integration.zoho.errors import ZohoError
@@ -241,7 +240,7 @@ def _record(run: Run, resting: list[Outgoing], outcomes: list[tuple], snapshot: 
     with transaction.atomic():
         states = [_settled(run, o, snapshot, "Nothing new for Zoho") for o in resting]
         states += [_outcome(run, o, r, snapshot) for o, r in outcomes if not _converted(o, r)]
-        _save_states(states)
+        states_save(states)
     if converted:
         follow_conversions(run, converted)
 
@@ -265,16 +264,14 @@ def _has_news(out: Outgoing) -> bool:
 
 
 def _settled(run: Run, out: Outgoing, snapshot: datetime, outcome: str) -> SyncState:
-    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
+    state = state_of(run, out.contact, out.state)
     state.synced_at = snapshot
-    state.last_run = run.model
     state.last_outcome = out.skip_reason[:200] if out.skip_reason else outcome
     return state
 
 
 def _outcome(run: Run, out: Outgoing, result: RecordResult, snapshot: datetime) -> SyncState:
-    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
-    state.last_run = run.model
+    state = state_of(run, out.contact, out.state)
     if not result.ok:
         message = issues.refused(run, issues.to_zoho(out.contact, state.zoho_id), result)
         state.last_outcome = f"Zoho refused it: {message}"[:200]
@@ -282,16 +279,13 @@ def _outcome(run: Run, out: Outgoing, result: RecordResult, snapshot: datetime) 
     created = result.action == "insert"
     run.recorder.count("pushed")
     run.recorder.count("created_zoho" if created else "updated_zoho")
-    state.zoho_module, state.zoho_id = LEADS, str(result.id)
-    state.shadow = out.shadow
-    state.zoho_modified_at = parse_datetime(result.modified_time or "") or state.zoho_modified_at
+    state_link(
+        state,
+        module=LEADS,
+        zoho_id=str(result.id),
+        shadow=out.shadow,
+        zoho_modified_at=parse_datetime(result.modified_time or "") or state.zoho_modified_at,
+        outcome="Created in Zoho" if created else "Updated in Zoho",
+    )
     state.synced_at = snapshot
-    state.unlinked_by_deletion = False
-    state.last_outcome = "Created in Zoho" if created else "Updated in Zoho"
     return state
-
-
-def _save_states(states: list[SyncState]) -> None:
-    rows_insert(SyncState, [s for s in states if s.pk is None])
-    existing = [s for s in states if s.pk is not None]
-    rows_update(SyncState, existing, STATE_FIELDS)
