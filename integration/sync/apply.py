@@ -12,10 +12,10 @@ from django.utils import timezone
 from contacts.models import Contact
 from integration.models import SyncState
 from integration.sync import issues
+from integration.sync.bulk import rows_insert, rows_update
 from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.incoming import Pulled, well_formed
 from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merge_push
-from integration.sync.record import rows_insert, rows_update
 from integration.sync.states import state_link, state_of, states_leave_scope, states_save
 
 

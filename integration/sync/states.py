@@ -8,8 +8,8 @@ from datetime import datetime
 
 from contacts.models import Contact
 from integration.models import SyncState
+from integration.sync.bulk import rows_insert, rows_update
 from integration.sync.context import CONTACTS, LEADS, Run
-from integration.sync.record import rows_insert, rows_update
 
 # What a run writes of an existing state (the rest is set when the row is created).
 STATE_FIELDS = [
