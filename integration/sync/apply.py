@@ -7,6 +7,7 @@ made meanwhile is never overwritten unseen.
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -19,11 +20,24 @@ from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merg
 from integration.sync.states import state_link, state_of, states_leave_scope, states_save
 
 
-def apply_page(run: Run, module: str, pulled: list[Pulled]) -> None:
+def apply_page(run: Run, module: str, pulled: list[Pulled], *, listed: list | None = None) -> None:
+    """Merge a page's records into their contacts and write them, in one transaction with
+    the contacts locked; `listed` (the page as Zoho listed it) also says which linked leads
+    left the filter. A dry run decides the same, and previews instead of writing."""
+    if run.dry_run:
+        _merged(run, module, pulled, lock=False).preview()
+        return
+    with transaction.atomic():
+        _merged(run, module, pulled, lock=True).save()
+        if listed is not None:
+            _hold_left_scope(run, module, listed)
+
+
+def _merged(run: Run, module: str, pulled: list[Pulled], *, lock: bool) -> "_PageWriter":
     by_email: dict[str, list[Pulled]] = defaultdict(list)
     for item in pulled:
         by_email[item.email].append(item)
-    contacts = _contacts_by_email(run, list(by_email))
+    contacts = _contacts_by_email(run, list(by_email), lock=lock)
     writer = _PageWriter(run, module)
     for email, candidates in by_email.items():
         contact = contacts.get(email)
@@ -31,17 +45,17 @@ def apply_page(run: Run, module: str, pulled: list[Pulled]) -> None:
         chosen = _choose(run, module, email, candidates, state, contact)
         if chosen is not None:
             writer.merge(chosen, contact, state)
-    writer.save()
+    return writer
 
 
-def _contacts_by_email(run: Run, emails: list[str]) -> dict[str, Contact]:
+def _contacts_by_email(run: Run, emails: list[str], *, lock: bool) -> dict[str, Contact]:
     contacts = (
         Contact.objects.for_workspace(run.workspace)
         .filter(email__in=emails)
         .select_related("sync_state")
         .order_by()  # the default order (-id) would make SQLite walk the workspace's contacts
     )
-    if not run.dry_run:
+    if lock:
         contacts = contacts.select_for_update(of=("self",))
     return {c.email: c for c in contacts}
 
@@ -125,6 +139,7 @@ class _PageWriter:
         self.changed: dict[int, Contact] = {}
         self.changed_fields: set[str] = set()
         self.states: list[SyncState] = []
+        self.merged: list[tuple[Pulled, Contact, PullMerge]] = []  # what a preview shows
 
     def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
         shadow = dict(state.shadow) if state else {}
@@ -151,9 +166,7 @@ class _PageWriter:
         for key, value in result.to_plezi.items():
             contact.set_value(key, value)
             self.changed_fields.add(key)
-        if self.run.dry_run:
-            _preview_pull(self.run, self.module, item, contact, result)
-            return
+        self.merged.append((item, contact, result))
         if result.to_plezi:
             contact.updated_at = self.now
         after = {r.key: contact.value(r.key) for r in self.push_rules}
@@ -199,9 +212,12 @@ class _PageWriter:
             if issue.contact_id is None and issue.email in created:
                 issue.contact = created[issue.email]
 
+    def preview(self) -> None:
+        """What `save` would write, shown on the run instead."""
+        for item, contact, result in self.merged:
+            _preview_pull(self.run, self.module, item, contact, result)
+
     def save(self) -> None:
-        if self.run.dry_run:
-            return
         rows_insert(Contact, self.new_contacts, key="email")
         self._attach_issues({c.email: c for c in self.new_contacts})
         if self.changed:
@@ -227,7 +243,7 @@ def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result:
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}
 
 
-def hold_left_scope(run: Run, module: str, page: list) -> None:
+def _hold_left_scope(run: Run, module: str, page: list) -> None:
     """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
     is no longer this workspace's) until the pull sees them back in scope. Contacts are
     never written, and a converted lead's Contact is followed whatever the filter says."""

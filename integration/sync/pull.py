@@ -9,13 +9,12 @@ from the old watermark, and the shadow makes the re-pull cost nothing.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
 from integration.sync import issues
-from integration.sync.apply import apply_page, hold_left_scope
+from integration.sync.apply import apply_page
 from integration.sync.context import LEADS, Run
 from integration.sync.incoming import Pulled, fields_to_read, record_read
 from integration.sync.states import states_unlink_deleted
@@ -105,12 +104,7 @@ class _ModulePull:
         # again once the pages are done, or this copy would undo the form's push.
         written = self.run.written_meanwhile.get(self.module, ())
         current = [p for p in pulled if str(p.record["id"]) not in written]
-        if not self.run.dry_run:
-            with transaction.atomic():
-                apply_page(self.run, self.module, current)
-                hold_left_scope(self.run, self.module, page)
-        else:
-            apply_page(self.run, self.module, current)
+        apply_page(self.run, self.module, current, listed=page)
         stamps = [p.modified_at for p in self._dated_now_or_before(pulled)]
         self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
         self.reached = _last_modified(page) or self.reached
@@ -184,8 +178,7 @@ def pull_records(run: Run, module: str, ids: list[str], *, any_scope: bool = Fal
         return
     records = run.client.get_records(module, ids, fields=fields_to_read(run, module))
     pulled = [p for p in (record_read(run, module, r, any_scope=any_scope) for r in records) if p]
-    with transaction.atomic():
-        apply_page(run, module, pulled)
+    apply_page(run, module, pulled)
 
 
 def unlink_deleted(run: Run) -> None:

@@ -188,16 +188,34 @@ def _push_wave(run: Run, contacts: list[Contact], snapshot: datetime) -> None:
             yield out.payload
 
     if run.dry_run:
-        for _ in payloads():
-            pass
-        _report_resting(run, resting)
-        for out in sending:
-            _preview_push(run, out)
-        return
+        _preview_wave(run, payloads(), sending, resting)
+    else:
+        _send_wave(run, payloads(), sending, resting, snapshot)
+
+
+def _preview_wave(
+    run: Run, payloads: Iterator[dict], sending: list[Outgoing], resting: list[Outgoing]
+) -> None:
+    """A dry run's wave: decided as for real (its issues too), shown instead of sent."""
+    for _ in payloads:
+        pass
+    _report_resting(run, resting)
+    for out in sending:
+        _preview_push(run, out)
+
+
+def _send_wave(
+    run: Run,
+    payloads: Iterator[dict],
+    sending: list[Outgoing],
+    resting: list[Outgoing],
+    snapshot: datetime,
+) -> None:
+    """The wave's write step: `payloads` fill `sending` and `resting` as Zoho takes them."""
     try:
         results = run.client.upsert_many(
             LEADS,
-            payloads(),
+            payloads,
             duplicate_check_fields=("Email",),
             trigger=("workflow",),
             concurrency=min(run.concurrency, HEAVY_CALLS_AT_ONCE),
