@@ -5,6 +5,7 @@ made meanwhile is never overwritten unseen.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -116,7 +117,7 @@ def _settled_echo(state, item: Pulled, result, pending) -> bool:
     )
 
 
-def _zoho_is_newer(item: Pulled, contact: Contact | None):
+def _zoho_is_newer(item: Pulled, contact: Contact | None) -> Callable[[str], bool]:
     """Whether the lead's change of a field is more recent than Plezi's change of it.
 
     Zoho dates only the whole record, Plezi each field: a Plezi edit of another field

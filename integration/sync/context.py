@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from accounts.models import Workspace
 from contacts.models import Contact
@@ -192,7 +193,15 @@ class Run:
             self.fast_lane()
             self.fast_lane_looked = time.monotonic()
 
-    def preview(self, *, side: str, action: str, email: str, changes: dict, module: str) -> None:
+    def preview(
+        self,
+        *,
+        side: Literal["Plezi", "Zoho"],
+        action: Literal["create", "update"],
+        email: str,
+        changes: dict,
+        module: str,
+    ) -> None:
         """What a dry run would have written: kept on the run (the first PREVIEW_LIMIT)."""
         if len(self.model.preview) < PREVIEW_LIMIT:
             self.model.preview.append(

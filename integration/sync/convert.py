@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from contacts.models import Field
 from contacts.values import clean_value
+from mapping.selectors import MappedPair
 
 ZOHO_NONE = "-None-"
 
@@ -22,7 +23,7 @@ def _plezi_field(pair) -> Field:
     return Field(key=pair.plezi_key, label=label, type=pair.plezi_type, choices=pair.plezi_choices)
 
 
-def to_plezi(pair, raw):
+def to_plezi(pair: MappedPair, raw: object) -> object:
     """Zoho's value of `pair` as Plezi stores it, or ValueProblem."""
     if raw is None or raw == ZOHO_NONE or raw == []:
         return None
@@ -41,7 +42,7 @@ def to_plezi(pair, raw):
         ) from None
 
 
-def to_zoho(pair, value):
+def to_zoho(pair: MappedPair, value: object) -> object:
     """Plezi's `value` as Zoho's field of `pair` takes it, or ValueProblem."""
     if value is None or value == "" or value == []:
         return None
@@ -110,7 +111,7 @@ class Conversions:
         self.convert = convert
         self.known: dict[tuple, object] = {}
 
-    def __call__(self, pair, raw):
+    def __call__(self, pair: MappedPair, raw: object) -> object:
         if not isinstance(raw, str | int | float | bool | None):
             return self.convert(pair, raw)  # lists and lookups: not worth remembering
         key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)

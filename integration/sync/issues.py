@@ -22,7 +22,7 @@ FROM_ZOHO, TO_ZOHO = SyncIssue.Direction.FROM_ZOHO, SyncIssue.Direction.TO_ZOHO
 class About:
     """The record an issue is about, as the run's issue list shows it."""
 
-    direction: str
+    direction: SyncIssue.Direction
     module: str
     zoho_id: str = ""
     email: str = ""
@@ -41,7 +41,9 @@ def to_zoho(contact: Contact, zoho_id: str = "") -> About:
     return About(TO_ZOHO, LEADS, zoho_id, contact.email, contact)
 
 
-def _issue(run: Run, kind: str, about: About, *, code: str, message: str, field: str = "") -> None:
+def _issue(
+    run: Run, kind: SyncIssue.Kind, about: About, *, code: str, message: str, field: str = ""
+) -> None:
     run.recorder.issue(
         kind=kind,
         direction=about.direction,

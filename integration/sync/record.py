@@ -19,7 +19,9 @@ class Recorder:
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
 
-    def issue(self, *, kind: str, direction: str, message: str, **fields) -> None:
+    def issue(
+        self, *, kind: SyncIssue.Kind, direction: SyncIssue.Direction, message: str, **fields
+    ) -> None:
         self.pending.append(
             SyncIssue(
                 run=self.run,

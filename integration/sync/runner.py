@@ -203,7 +203,7 @@ def _steps(run: Run, *, full: bool, contact_ids: list[int] | None) -> None:
     push_changed(run, contact_ids=contact_ids, full=full)
 
 
-def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun:
+def _finish(model: SyncRun, run: Run | None, status: SyncRun.Status, error: str) -> SyncRun:
     """Close the run: counters, status and end time in one write."""
     model.status, model.error, model.ended_at = status, error, timezone.now()
     if run is None:
