@@ -8,7 +8,7 @@ from integration.models import SyncRun, ZohoConnection
 from integration.services import connection_update
 from integration.sync.runner import sync_run
 from integration.zoho.client import ZohoClient
-from tests.integration.conftest import form_data
+from tests.helpers.zoho import form_data
 
 SEED_FIELDS = [
     ("plezi_url", "text"),
@@ -19,12 +19,12 @@ SEED_FIELDS = [
 
 
 @pytest.fixture
-def zoho(sandbox, settings):
-    settings.ZOHO_SANDBOX_URL = sandbox.base_url
+def zoho(zoho):
+    """The shared `zoho` (tests/helpers/zoho.py), with the custom fields the seed asks for."""
     for api_name, data_type in SEED_FIELDS:
-        sandbox.add_field("Leads", api_name, api_name, data_type, length=255)
-    sandbox.add_field("Contacts", "crm_to_plezi", "crm_to_plezi", "text", length=255)
-    return sandbox
+        zoho.add_field("Leads", api_name, api_name, data_type, length=255)
+    zoho.add_field("Contacts", "crm_to_plezi", "crm_to_plezi", "text", length=255)
+    return zoho
 
 
 def client_without_waits(connection: ZohoConnection) -> ZohoClient:

@@ -15,7 +15,7 @@ from contacts.models import Contact
 from integration import clients
 from integration.models import SyncRun
 from integration.sync.runner import sync_run
-from tests.integration.conftest import form_data
+from tests.helpers.zoho import form_data
 from tests.sync.conftest import by_email, lead
 
 
