@@ -10,7 +10,7 @@ from django.test import Client
 from accounts.models import Membership
 from accounts.services import membership_grant, user_ensure, workspace_create
 
-pytest_plugins = ["tests.sandbox_fixtures"]
+pytest_plugins = ["tests.sandbox_fixtures", "tests.helpers.zoho"]
 
 PASSWORD = "correct horse battery staple"
 

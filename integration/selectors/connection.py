@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,9 @@ from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from integration.zoho.editions import ALLOWANCES, Allowance
 from mapping.models import Module, ZohoFieldSet
 
+# "unknown": Zoho's fields not read yet.
+LeadFieldState = Literal["present", "missing", "wrong_type", "unknown"]
+
 
 @dataclass(frozen=True)
 class LeadField:
@@ -22,7 +26,7 @@ class LeadField:
     name: str
     required: bool
     purpose: str
-    state: str = "missing"  # "present" | "missing" | "wrong_type" | "unknown"
+    state: LeadFieldState = "missing"
     found_type: str = ""
 
     @property

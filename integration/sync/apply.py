@@ -5,23 +5,40 @@ made meanwhile is never overwritten unseen.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from contacts.models import Contact
-from integration.models import SyncIssue, SyncState
-from integration.sync.context import CONTACTS, LEADS
-from integration.sync.incoming import FROM_ZOHO, Pulled, well_formed
-from integration.sync.merge import converted_shadow, merge_pull, merge_push
-from integration.sync.record import rows_insert, rows_update
+from integration.models import SyncState
+from integration.sync import issues
+from integration.sync.bulk import rows_insert, rows_update
+from integration.sync.context import CONTACTS, LEADS, Run
+from integration.sync.incoming import Pulled, well_formed
+from integration.sync.merge import PullMerge, converted_shadow, merge_pull, merge_push
+from integration.sync.states import state_link, state_of, states_leave_scope, states_save
 
 
-def apply_page(run, module: str, pulled: list[Pulled]) -> None:
+def apply_page(run: Run, module: str, pulled: list[Pulled], *, listed: list | None = None) -> None:
+    """Merge a page's records into their contacts and write them, in one transaction with
+    the contacts locked; `listed` (the page as Zoho listed it) also says which linked leads
+    left the filter. A dry run decides the same, and previews instead of writing."""
+    if run.dry_run:
+        _merged(run, module, pulled, lock=False).preview()
+        return
+    with transaction.atomic():
+        _merged(run, module, pulled, lock=True).save()
+        if listed is not None:
+            _hold_left_scope(run, module, listed)
+
+
+def _merged(run: Run, module: str, pulled: list[Pulled], *, lock: bool) -> "_PageWriter":
     by_email: dict[str, list[Pulled]] = defaultdict(list)
     for item in pulled:
         by_email[item.email].append(item)
-    contacts = _contacts_by_email(run, list(by_email))
+    contacts = _contacts_by_email(run, list(by_email), lock=lock)
     writer = _PageWriter(run, module)
     for email, candidates in by_email.items():
         contact = contacts.get(email)
@@ -29,22 +46,29 @@ def apply_page(run, module: str, pulled: list[Pulled]) -> None:
         chosen = _choose(run, module, email, candidates, state, contact)
         if chosen is not None:
             writer.merge(chosen, contact, state)
-    writer.save()
+    return writer
 
 
-def _contacts_by_email(run, emails: list[str]) -> dict[str, Contact]:
+def _contacts_by_email(run: Run, emails: list[str], *, lock: bool) -> dict[str, Contact]:
     contacts = (
         Contact.objects.for_workspace(run.workspace)
         .filter(email__in=emails)
         .select_related("sync_state")
         .order_by()  # the default order (-id) would make SQLite walk the workspace's contacts
     )
-    if not run.dry_run:
+    if lock:
         contacts = contacts.select_for_update(of=("self",))
     return {c.email: c for c in contacts}
 
 
-def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
+def _choose(
+    run: Run,
+    module: str,
+    email: str,
+    candidates: list[Pulled],
+    state: SyncState | None,
+    contact: Contact | None,
+) -> Pulled | None:
     """Pick the record a contact follows; report the others (two Zoho records, one email).
 
     The rule: the record already linked first, then the most recently modified.
@@ -72,20 +96,12 @@ def _choose(run, module, email, candidates, state, contact) -> Pulled | None:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _duplicate(run, module, item: Pulled, contact, which: str) -> None:
-    run.recorder.issue(
-        kind=SyncIssue.Kind.DUPLICATE,
-        direction=FROM_ZOHO,
-        module=module,
-        zoho_id=str(item.record["id"]),
-        email=item.email,
-        contact=contact,
-        code="DUPLICATE_EMAIL",
-        message=(
-            f"Several Zoho records have the email {item.email}; this one was not synced. "
-            f"{which} Merge the duplicates in Zoho to sync a single record."
-        ),
-    )
+def _duplicate(run: Run, module: str, item: Pulled, contact: Contact | None, which: str) -> None:
+    issues.duplicate(run, _about(module, item, contact), which=which)
+
+
+def _about(module: str, item: Pulled, contact: Contact | None) -> issues.About:
+    return issues.from_zoho(module, str(item.record["id"]), item.email, contact)
 
 
 def _settled_echo(state, item: Pulled, result, pending) -> bool:
@@ -101,7 +117,7 @@ def _settled_echo(state, item: Pulled, result, pending) -> bool:
     )
 
 
-def _zoho_is_newer(item: Pulled, contact: Contact | None):
+def _zoho_is_newer(item: Pulled, contact: Contact | None) -> Callable[[str], bool]:
     """Whether the lead's change of a field is more recent than Plezi's change of it.
 
     Zoho dates only the whole record, Plezi each field: a Plezi edit of another field
@@ -114,7 +130,7 @@ def _zoho_is_newer(item: Pulled, contact: Contact | None):
 class _PageWriter:
     """Merges a page's records into contacts and writes them in bulk."""
 
-    def __init__(self, run, module: str) -> None:
+    def __init__(self, run: Run, module: str) -> None:
         self.run, self.module = run, module
         self.rules = run.plan.modules[module].rules
         self.push_rules = run.plan.modules[LEADS].rules
@@ -124,6 +140,7 @@ class _PageWriter:
         self.changed: dict[int, Contact] = {}
         self.changed_fields: set[str] = set()
         self.states: list[SyncState] = []
+        self.merged: list[tuple[Pulled, Contact, PullMerge]] = []  # what a preview shows
 
     def merge(self, item: Pulled, contact: Contact | None, state: SyncState | None) -> None:
         shadow = dict(state.shadow) if state else {}
@@ -150,9 +167,7 @@ class _PageWriter:
         for key, value in result.to_plezi.items():
             contact.set_value(key, value)
             self.changed_fields.add(key)
-        if self.run.dry_run:
-            self.run.preview_pull(self.module, item, contact, result)
-            return
+        self.merged.append((item, contact, result))
         if result.to_plezi:
             contact.updated_at = self.now
         after = {r.key: contact.value(r.key) for r in self.push_rules}
@@ -161,9 +176,7 @@ class _PageWriter:
             or self._lacks_plezi_url(contact, result.shadow)
         )
         if not _settled_echo(state, item, result, pending):
-            self.states.append(
-                self._state(contact, state, item, result.shadow, pending=bool(pending))
-            )
+            self.states.append(self._state(contact, state, item, result.shadow, bool(pending)))
 
     def _lacks_plezi_url(self, contact: Contact, shadow: dict) -> bool:
         """A lead born in Zoho still needs its link to Plezi (sent by the push)."""
@@ -171,49 +184,28 @@ class _PageWriter:
             return False
         return contact.pk is None or shadow.get("plezi_url") != self.run.plezi_url(contact)
 
-    def _state(self, contact, state, item: Pulled, shadow: dict, *, pending: bool) -> SyncState:
-        state = state or SyncState(workspace=self.run.workspace, contact=contact)
-        state.contact = contact
-        state.zoho_module, state.zoho_id = self.module, str(item.record["id"])
-        state.shadow = shadow
-        state.zoho_modified_at = item.modified_at
-        state.unlinked_by_deletion = state.left_scope = False
-        state.last_run = self.run.model
-        state.last_outcome = f"Pulled from Zoho {self.module}"
+    def _state(
+        self, contact: Contact, state: SyncState | None, item: Pulled, shadow: dict, pending: bool
+    ) -> SyncState:
+        state = state_of(self.run, contact, state)
+        state_link(
+            state,
+            module=self.module,
+            zoho_id=str(item.record["id"]),
+            shadow=shadow,
+            zoho_modified_at=item.modified_at,
+            outcome=f"Pulled from Zoho {self.module}",
+        )
         if not pending:  # Plezi edits not yet in Zoho keep the contact pending for the push
             state.synced_at = self.now
         return state
 
     def _record(self, item: Pulled, contact, result) -> None:
+        about = _about(self.module, item, contact)
         for conflict in result.conflicts:
-            self.run.recorder.issue(
-                kind=SyncIssue.Kind.CONFLICT,
-                direction=FROM_ZOHO,
-                module=self.module,
-                zoho_id=str(item.record["id"]),
-                email=item.email,
-                contact=contact,
-                field=conflict.key,
-                code="CONFLICT",
-                message=(
-                    f"Changed on both sides: Plezi “{conflict.plezi_value}” "
-                    f"({_when(contact.changed_at(conflict.key) if contact else None)}), Zoho "
-                    f"“{conflict.zoho_value}” ({_when(item.modified_at)}). The most recent "
-                    f"change won ({conflict.winner})."
-                ),
-            )
+            issues.conflict(self.run, about, conflict, zoho_at=item.modified_at)
         if result.consent:
-            self.run.recorder.issue(
-                kind=SyncIssue.Kind.CONSENT,
-                direction=FROM_ZOHO,
-                module=self.module,
-                zoho_id=str(item.record["id"]),
-                email=item.email,
-                contact=contact,
-                field="email_opt_out",
-                code="CONSENT",
-                message="Opted out of emails in Zoho: the opt-out now applies in Plezi too.",
-            )
+            issues.consent(self.run, about)
 
     def _attach_issues(self, created: dict[str, Contact]) -> None:
         """Issues found before their contact existed (a duplicate's) now point to it."""
@@ -221,46 +213,38 @@ class _PageWriter:
             if issue.contact_id is None and issue.email in created:
                 issue.contact = created[issue.email]
 
+    def preview(self) -> None:
+        """What `save` would write, shown on the run instead."""
+        for item, contact, result in self.merged:
+            _preview_pull(self.run, self.module, item, contact, result)
+
     def save(self) -> None:
-        if self.run.dry_run:
-            return
         rows_insert(Contact, self.new_contacts, key="email")
         self._attach_issues({c.email: c for c in self.new_contacts})
         if self.changed:
             columns = {k if k in _COLUMNS else "custom" for k in self.changed_fields}
             rows_update(Contact, list(self.changed.values()), sorted(columns | {"updated_at"}))
-        new = [s for s in self.states if s.pk is None]
-        for state in new:
-            contact = state.contact
-            state.contact = contact  # now saved: this sets contact_id, and keeps the cache
-            if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
-                state.synced_at = max(state.synced_at, contact.updated_at)
-        existing = [s for s in self.states if s.pk is not None]
-        rows_insert(SyncState, new)
-        if existing:
-            rows_update(SyncState, existing, STATE_FIELDS)
+        for state in self.states:
+            if state.pk is None:
+                contact = state.contact
+                state.contact = contact  # now saved: this sets contact_id, and keeps the cache
+                if state.synced_at:  # the insert stamped updated_at just now: in sync as of it
+                    state.synced_at = max(state.synced_at, contact.updated_at)
+        states_save(self.states)
 
 
-def _when(at: datetime | None) -> str:
-    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else "time unknown"
+def _preview_pull(run: Run, module: str, item: Pulled, contact: Contact, result: PullMerge) -> None:
+    if result.to_plezi or contact.pk is None:
+        action = "create" if contact.pk is None else "update"
+        run.preview(
+            side="Plezi", action=action, email=item.email, changes=result.to_plezi, module=module
+        )
 
 
 _COLUMNS = {f.name for f in Contact._meta.concrete_fields}
 
-STATE_FIELDS = [
-    "zoho_module",
-    "zoho_id",
-    "shadow",
-    "zoho_modified_at",
-    "synced_at",
-    "unlinked_by_deletion",
-    "left_scope",
-    "last_run",
-    "last_outcome",
-]
 
-
-def hold_left_scope(run, module: str, page: list) -> None:
+def _hold_left_scope(run: Run, module: str, page: list) -> None:
     """Linked leads sales moved out of the filter: Plezi stops writing to them (the lead
     is no longer this workspace's) until the pull sees them back in scope. Contacts are
     never written, and a converted lead's Contact is followed whatever the filter says."""
@@ -269,17 +253,10 @@ def hold_left_scope(run, module: str, page: list) -> None:
     ids = [str(r["id"]) for r in page if well_formed(r) and not run.plan.in_scope(r)]
     if not ids:
         return
-    held = SyncState.objects.for_workspace(run.workspace).filter(
-        zoho_module=module, zoho_id__in=ids, left_scope=False
-    )
-    for state in held.select_related("contact"):
-        run.recorder.issue(
-            kind=SyncIssue.Kind.NOTICE,
-            direction=FROM_ZOHO,
-            module=module,
-            email=state.contact.email,
-            contact=state.contact,
-            zoho_id=state.zoho_id,
+    for state in states_leave_scope(run, module=module, zoho_ids=ids):
+        issues.notice(
+            run,
+            issues.from_zoho(module, state.zoho_id, state.contact.email, state.contact),
             field=run.plan.filter_field,
             code="LEFT_FILTER",
             message=f"In Zoho this lead no longer has "
@@ -287,4 +264,3 @@ def hold_left_scope(run, module: str, page: list) -> None:
             "workspace's filter: Plezi stops sending it this contact's changes. They are "
             "kept, and sent once the record is back in the filter.",
         )
-    held.update(left_scope=True, last_outcome="Left the filter in Zoho")

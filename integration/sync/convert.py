@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from contacts.models import Field
 from contacts.values import clean_value
+from mapping.selectors import MappedPair
 
 ZOHO_NONE = "-None-"
 
@@ -22,7 +23,7 @@ def _plezi_field(pair) -> Field:
     return Field(key=pair.plezi_key, label=label, type=pair.plezi_type, choices=pair.plezi_choices)
 
 
-def to_plezi(pair, raw):
+def to_plezi(pair: MappedPair, raw: object) -> object:
     """Zoho's value of `pair` as Plezi stores it, or ValueProblem."""
     if raw is None or raw == ZOHO_NONE or raw == []:
         return None
@@ -41,7 +42,7 @@ def to_plezi(pair, raw):
         ) from None
 
 
-def to_zoho(pair, value):
+def to_zoho(pair: MappedPair, value: object) -> object:
     """Plezi's `value` as Zoho's field of `pair` takes it, or ValueProblem."""
     if value is None or value == "" or value == []:
         return None
@@ -98,3 +99,30 @@ def _checked_length(pair, text: str) -> str:
             f"most {pair.zoho_length}. Shorten it in Plezi (we never cut values silently)."
         )
     return text
+
+
+class Conversions:
+    """`to_plezi` (or `to_zoho`) with a memory: names, companies, cities and choices repeat
+    from record to record, and each conversion costs a validation (a tenth of a pull's CPU)."""
+
+    LIMIT = 20_000  # remembered values (then it starts afresh): memory stays flat
+
+    def __init__(self, convert=to_plezi) -> None:
+        self.convert = convert
+        self.known: dict[tuple, object] = {}
+
+    def __call__(self, pair: MappedPair, raw: object) -> object:
+        if not isinstance(raw, str | int | float | bool | None):
+            return self.convert(pair, raw)  # lists and lookups: not worth remembering
+        key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)
+        if key not in self.known:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            try:
+                self.known[key] = self.convert(pair, raw)
+            except ValueProblem as problem:
+                self.known[key] = problem
+        value = self.known[key]
+        if isinstance(value, ValueProblem):
+            raise ValueProblem(str(value))
+        return list(value) if isinstance(value, list) else value  # never shared

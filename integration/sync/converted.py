@@ -7,9 +7,10 @@ kept it inside the filter or not; Plezi's unsent changes stay in Plezi and an is
 says which. Never retried: retrying would push into the dead lead forever.
 """
 
-from integration.models import SyncIssue, SyncState
-from integration.sync.context import CONTACTS, LEADS
+from integration.sync import issues
+from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.pull import pull_records
+from integration.sync.states import states_converted
 
 # v8 names the refusal with its own codes; v2 says INVALID_DATA with this message.
 _CODES = {"CONVERTED_RECORD", "ID_ALREADY_CONVERTED"}
@@ -23,7 +24,7 @@ def refused_as_converted(result) -> bool:
     )
 
 
-def converted_contact_id(run, lead_id: str) -> str:
+def converted_contact_id(run: Run, lead_id: str) -> str:
     """The Contact a converted lead became (`$converted_detail.contact`), or ""."""
     lead = run.client.get_record(LEADS, lead_id) or {}
     detail = lead.get("$converted_detail")
@@ -33,19 +34,15 @@ def converted_contact_id(run, lead_id: str) -> str:
     return str(contact) if isinstance(contact, (str, int)) and str(contact).isdigit() else ""
 
 
-def report_unsent(run, out, contact_id: str) -> None:
+def report_unsent(run: Run, out, contact_id: str) -> None:
     """Say which Plezi changes stay in Plezi now that the lead is a Zoho Contact."""
     shadow = out.state.shadow
     keys = sorted(k for k, v in out.shadow.items() if shadow.get(k) != v and k != "plezi_url")
     kept = ", ".join(keys) or "none"
     followed = f"Zoho Contact {contact_id}" if contact_id else "the Zoho Contact it became"
-    run.recorder.issue(
-        kind=SyncIssue.Kind.SKIPPED,
-        direction=SyncIssue.Direction.TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        zoho_id=out.state.zoho_id,
+    issues.skipped(
+        run,
+        issues.to_zoho(out.contact, out.state.zoho_id),
         code="CONVERTED",
         message=(
             f"Sales converted this lead into a Zoho Contact, and Zoho accepts no more changes "
@@ -56,7 +53,7 @@ def report_unsent(run, out, contact_id: str) -> None:
     )
 
 
-def follow_conversions(run, outs: list) -> None:
+def follow_conversions(run: Run, outs: list) -> None:
     """Pull each converted lead's Contact (in scope or not), which links the contact to it.
 
     A Contact Zoho does not name or show still ends the lead's pushes: the contact is
@@ -66,10 +63,4 @@ def follow_conversions(run, outs: list) -> None:
     for out in outs:
         report_unsent(run, out, contact_ids[out.state.zoho_id])
     pull_records(run, CONTACTS, [c for c in contact_ids.values() if c], any_scope=True)
-    SyncState.objects.for_workspace(run.workspace).filter(
-        zoho_module=LEADS, zoho_id__in=list(contact_ids)
-    ).update(
-        zoho_module=CONTACTS,
-        zoho_id="",
-        last_outcome="The lead was converted into a Zoho Contact",
-    )
+    states_converted(run, lead_ids=list(contact_ids))

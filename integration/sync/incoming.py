@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from contacts.values import normalise_email
-from integration.models import SyncIssue
-from integration.sync.convert import ValueProblem, to_plezi
-
-FROM_ZOHO = SyncIssue.Direction.FROM_ZOHO
+from integration.sync import issues
+from integration.sync.context import Run
+from integration.sync.convert import ValueProblem
 
 
 @dataclass
@@ -23,20 +22,18 @@ class Pulled:
     values: dict
 
 
-def fields_to_read(run, module: str) -> list[str]:
+def fields_to_read(run: Run, module: str) -> list[str]:
     """What a pull reads of each record: the mapped fields, the email, the filter, the time."""
     zoho_fields = run.plan.modules[module].zoho_fields
     return sorted({*zoho_fields, "Email", "Modified_Time", run.plan.filter_field} - {""})
 
 
-def record_read(run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
+def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False) -> Pulled | None:
     """Filter, identify and convert one record; issues for what cannot be read."""
     if not well_formed(record):
-        run.recorder.issue(
-            kind=SyncIssue.Kind.SKIPPED,
-            direction=FROM_ZOHO,
-            module=module,
-            zoho_id=_excerpt(record.get("id") if isinstance(record, dict) else ""),
+        issues.skipped(
+            run,
+            issues.from_zoho(module, _id_excerpt(record)),
             code="MALFORMED_RECORD",
             message=(
                 "Zoho sent this record in a shape Plezi cannot read (no id, or a modification "
@@ -52,11 +49,9 @@ def record_read(run, module: str, record: dict, *, any_scope: bool = False) -> P
         raw_email = record.get("Email")
         email = normalise_email(raw_email if isinstance(raw_email, str) else "")
     except ValidationError:
-        run.recorder.issue(
-            kind=SyncIssue.Kind.SKIPPED,
-            direction=FROM_ZOHO,
-            module=module,
-            zoho_id=str(record.get("id", "")),
+        issues.skipped(
+            run,
+            issues.from_zoho(module, str(record.get("id", ""))),
             code="NO_EMAIL",
             message=(
                 "This Zoho record has no valid email address, so it cannot be matched to a "
@@ -77,12 +72,9 @@ def record_read(run, module: str, record: dict, *, any_scope: bool = False) -> P
         except ValueProblem as problem:
             if pair.plezi_key not in pulled:
                 continue  # never taken into Plezi: nothing to say
-            run.recorder.issue(
-                kind=SyncIssue.Kind.ERROR,
-                direction=FROM_ZOHO,
-                module=module,
-                zoho_id=str(record["id"]),
-                email=email,
+            issues.error(
+                run,
+                issues.from_zoho(module, str(record["id"]), email),
                 field=pair.plezi_key,
                 code="UNKNOWN_VALUE",
                 message=f"{problem} The Plezi field was left unchanged.",
@@ -102,32 +94,7 @@ def well_formed(record) -> bool:
     )
 
 
-def _excerpt(value) -> str:
+def _id_excerpt(record) -> str:
+    """What a malformed record's id can be shown as."""
+    value = record.get("id") if isinstance(record, dict) else ""
     return str(value or "")[:40]
-
-
-class Conversions:
-    """`to_plezi` (or `to_zoho`) with a memory: names, companies, cities and choices repeat
-    from record to record, and each conversion costs a validation (a tenth of a pull's CPU)."""
-
-    LIMIT = 20_000  # remembered values (then it starts afresh): memory stays flat
-
-    def __init__(self, convert=to_plezi) -> None:
-        self.convert = convert
-        self.known: dict[tuple, object] = {}
-
-    def __call__(self, pair, raw):
-        if not isinstance(raw, str | int | float | bool | None):
-            return self.convert(pair, raw)  # lists and lookups: not worth remembering
-        key = (pair.plezi_key, pair.zoho_api_name, type(raw), raw)
-        if key not in self.known:
-            if len(self.known) >= self.LIMIT:
-                self.known.clear()
-            try:
-                self.known[key] = self.convert(pair, raw)
-            except ValueProblem as problem:
-                self.known[key] = problem
-        value = self.known[key]
-        if isinstance(value, ValueProblem):
-            raise ValueProblem(str(value))
-        return list(value) if isinstance(value, list) else value  # never shared

@@ -6,17 +6,18 @@ moves only once the whole module was pulled and committed: a crash re-pulls
 from the old watermark, and the shadow makes the re-pull cost nothing.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
-from integration.models import SyncIssue, SyncState
-from integration.sync.apply import apply_page, hold_left_scope
-from integration.sync.context import LEADS
-from integration.sync.incoming import FROM_ZOHO, Pulled, fields_to_read, record_read
+from integration.sync import issues
+from integration.sync.apply import apply_page
+from integration.sync.context import LEADS, Run
+from integration.sync.incoming import Pulled, fields_to_read, record_read
+from integration.sync.states import states_unlink_deleted
 from integration.sync.watermarks import OVERLAP, SETTLED_AFTER, seen_key, watermark_move
 from integration.zoho.errors import (
     CreditBudgetSpent,
@@ -34,7 +35,7 @@ REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
 FUTURE_SKEW = timedelta(minutes=5)
 
 
-def pull_modules(run, modules, *, full: bool = False) -> None:
+def pull_modules(run: Run, modules: Iterable[str], *, full: bool = False) -> None:
     """Pull every in-scope record of each module changed since its watermark.
 
     Zoho serves one listing's pages only one after another (page tokens), so the
@@ -68,7 +69,7 @@ def pull_modules(run, modules, *, full: bool = False) -> None:
 class _ModulePull:
     """One module's pull in progress: its pages, the newest change seen, its watermark."""
 
-    def __init__(self, run, module: str, *, full: bool) -> None:
+    def __init__(self, run: Run, module: str, *, full: bool) -> None:
         self.run, self.module = run, module
         self.watermark = None if full else run.watermarks.get(module)
         seen = run.watermarks.get(seen_key(module))
@@ -103,12 +104,7 @@ class _ModulePull:
         # again once the pages are done, or this copy would undo the form's push.
         written = self.run.written_meanwhile.get(self.module, ())
         current = [p for p in pulled if str(p.record["id"]) not in written]
-        if not self.run.dry_run:
-            with transaction.atomic():
-                apply_page(self.run, self.module, current)
-                hold_left_scope(self.run, self.module, page)
-        else:
-            apply_page(self.run, self.module, current)
+        apply_page(self.run, self.module, current, listed=page)
         stamps = [p.modified_at for p in self._dated_now_or_before(pulled)]
         self.newest = max([*stamps, *([self.newest] if self.newest else [])], default=None)
         self.reached = _last_modified(page) or self.reached
@@ -122,12 +118,9 @@ class _ModulePull:
         limit = (self.run.client.zoho_time or timezone.now()) + FUTURE_SKEW
         for item in pulled:
             if item.modified_at and item.modified_at > limit:
-                self.run.recorder.issue(
-                    kind=SyncIssue.Kind.NOTICE,
-                    direction=FROM_ZOHO,
-                    module=self.module,
-                    email=item.email,
-                    zoho_id=str(item.record.get("id") or ""),
+                issues.notice(
+                    self.run,
+                    issues.from_zoho(self.module, str(item.record.get("id") or ""), item.email),
                     field="Modified_Time",
                     code="FUTURE_DATE",
                     message=f"Zoho dates this record's last change "
@@ -176,7 +169,7 @@ def _last_modified(page: list) -> datetime | None:
         return None
 
 
-def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -> None:
+def pull_records(run: Run, module: str, ids: list[str], *, any_scope: bool = False) -> None:
     """Pull named records (a targeted run reads its contacts' leads before pushing).
 
     `any_scope`: the records are followed whatever the filter says (a converted lead's
@@ -185,31 +178,17 @@ def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -
         return
     records = run.client.get_records(module, ids, fields=fields_to_read(run, module))
     pulled = [p for p in (record_read(run, module, r, any_scope=any_scope) for r in records) if p]
-    with transaction.atomic():
-        apply_page(run, module, pulled)
+    apply_page(run, module, pulled)
 
 
-def unlink_deleted(run) -> None:
+def unlink_deleted(run: Run) -> None:
     """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again."""
     key = f"{LEADS}.deleted"
     watermark = run.watermarks.get(key)
     deleted = run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
     ids = [str(d["id"]) for d in deleted]
     if ids and not run.dry_run:
-        now = timezone.now()
-        unlinked = (
-            SyncState.objects.for_workspace(run.workspace)
-            .filter(zoho_module=LEADS, zoho_id__in=ids)
-            .update(
-                zoho_module="",
-                zoho_id="",
-                shadow={},
-                synced_at=now,
-                unlinked_by_deletion=True,
-                last_outcome="The lead was deleted in Zoho; it is re-created only if the "
-                "contact changes in Plezi.",
-            )
-        )
+        unlinked = states_unlink_deleted(run, lead_ids=ids, at=timezone.now())
         run.recorder.count("unlinked", unlinked)
     stamps = [parse_datetime(d.get("deleted_time") or "") for d in deleted]
     watermark_move(run, key, max([s for s in stamps if s], default=None))

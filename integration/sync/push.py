@@ -6,31 +6,31 @@ updates the leads it already has instead of creating them twice.
 """
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
+from accounts.models import Workspace
 from contacts.models import Contact
-from integration.models import SyncIssue, SyncState
-from integration.sync.apply import STATE_FIELDS
-from integration.sync.context import CONTACTS, LEADS
+from integration.models import SyncState
+from integration.sync import issues
+from integration.sync.context import CONTACTS, LEADS, Run
 from integration.sync.convert import ValueProblem
 from integration.sync.converted import follow_conversions, refused_as_converted
 from integration.sync.merge import merge_push
-from integration.sync.messages import zoho_record_message
-from integration.sync.record import rows_insert, rows_update
+from integration.sync.states import state_link, state_of, states_save
 from integration.zoho.client import WRITE_BATCH
 from integration.zoho.editions import HEAVY_CALLS_AT_ONCE
 from integration.zoho.errors import ZohoError
+from integration.zoho.replies import RecordResult
 
 WAVE = 20  # batches read, sent and recorded together (memory stays flat, round trips few)
-TO_ZOHO = SyncIssue.Direction.TO_ZOHO
 PLEZI_URL_KEY = "plezi_url"  # its shadow entry: resent when the field appears or the URL moves
 
 
@@ -43,7 +43,9 @@ class Outgoing:
     skip_reason: str = ""
 
 
-def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
+def pending_contacts(
+    workspace: Workspace, contact_ids: list[int] | None = None, *, full: bool = False
+) -> QuerySet[Contact]:
     """Contacts with edits Zoho has not seen; Zoho Contacts are never written (the seed),
     nor leads sales moved out of the workspace's filter (until they are back in it).
 
@@ -68,7 +70,7 @@ def pending_contacts(workspace, contact_ids=None, *, full: bool = False):
     return contacts
 
 
-def push_changed(run, *, contact_ids=None, full: bool = False) -> None:
+def push_changed(run: Run, *, contact_ids: list[int] | None = None, full: bool = False) -> None:
     candidates = pending_contacts(run.workspace, contact_ids, full=full)
     waves = _waves(candidates.select_related("sync_state"))
     first = next(waves, None)
@@ -108,16 +110,7 @@ def _waves(contacts) -> Iterator[tuple[datetime, list[Contact]]]:
         yield snapshot, chunk
 
 
-def plezi_urls(workspace) -> Callable[[Contact], str]:
-    """`Contact.plezi_url` for this workspace's contacts with one `reverse()` in all: the
-    URLs differ only by the id, and a `reverse()` each cost more than the rest of a payload."""
-    marker = 9_876_543_210_123
-    probe = Contact(workspace=workspace, pk=marker).plezi_url
-    head, _, tail = probe.rpartition(str(marker))
-    return lambda contact: f"{head}{contact.pk}{tail}"
-
-
-def _outgoing(run, contact: Contact) -> Outgoing:
+def _outgoing(run: Run, contact: Contact) -> Outgoing:
     """What to send for `contact`: the fields Plezi changed, checked against Zoho's metadata."""
     plan = run.plan.modules[LEADS]
     state = getattr(contact, "sync_state", None)
@@ -139,39 +132,21 @@ def _outgoing(run, contact: Contact) -> Outgoing:
             _field_problem(run, out, pair.plezi_key, str(problem))
     _add_lead_extras(run, out, linked, run.plezi_url(contact))
     if merged.consent and not out.skip_reason:
-        run.recorder.issue(
-            kind=SyncIssue.Kind.CONSENT,
-            direction=TO_ZOHO,
-            module=LEADS,
-            email=contact.email,
-            contact=contact,
-            field="email_opt_out",
-            code="CONSENT",
-            message="Opted out of emails in Plezi: the opt-out is sent to Zoho.",
-        )
+        issues.consent(run, issues.to_zoho(contact))
     return out
 
 
-def _field_problem(run, out: Outgoing, key: str, message: str) -> None:
+def _field_problem(run: Run, out: Outgoing, key: str, message: str) -> None:
     """Report a value Zoho would refuse; the rest of the record is still sent."""
     if out.state and key in out.state.shadow:
         out.shadow[key] = out.state.shadow[key]
     else:
         out.shadow.pop(key, None)
-    run.recorder.issue(
-        kind=SyncIssue.Kind.ERROR,
-        direction=TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        field=key,
-        code="INVALID_VALUE",
-        message=message,
-        zoho_id=out.state.zoho_id if out.state else "",
-    )
+    about = issues.to_zoho(out.contact, out.state.zoho_id if out.state else "")
+    issues.error(run, about, field=key, code="INVALID_VALUE", message=message)
 
 
-def _add_lead_extras(run, out: Outgoing, linked: bool, plezi_url: str) -> None:
+def _add_lead_extras(run: Run, out: Outgoing, linked: bool, plezi_url: str) -> None:
     """plezi_url, the filter value for new leads, and Zoho's mandatory Last_Name."""
     url_field = run.plan.plezi_url_field
     if url_field and out.shadow.get(PLEZI_URL_KEY) != plezi_url:
@@ -198,7 +173,7 @@ _LAST_NAME_KEPT = (
 )
 
 
-def _push_wave(run, contacts: list[Contact], snapshot) -> None:
+def _push_wave(run: Run, contacts: list[Contact], snapshot: datetime) -> None:
     """Send what changed in `contacts`, then record every outcome in one transaction.
 
     Batches of 100 leave while the next ones are prepared, up to the org's concurrency
@@ -226,16 +201,34 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
             yield out.payload
 
     if run.dry_run:
-        for _ in payloads():
-            pass
-        _report_resting(run, resting)
-        for out in sending:
-            run.preview_push(out)
-        return
+        _preview_wave(run, payloads(), sending, resting)
+    else:
+        _send_wave(run, payloads(), sending, resting, snapshot)
+
+
+def _preview_wave(
+    run: Run, payloads: Iterator[dict], sending: list[Outgoing], resting: list[Outgoing]
+) -> None:
+    """A dry run's wave: decided as for real (its issues too), shown instead of sent."""
+    for _ in payloads:
+        pass
+    _report_resting(run, resting)
+    for out in sending:
+        _preview_push(run, out)
+
+
+def _send_wave(
+    run: Run,
+    payloads: Iterator[dict],
+    sending: list[Outgoing],
+    resting: list[Outgoing],
+    snapshot: datetime,
+) -> None:
+    """The wave's write step: `payloads` fill `sending` and `resting` as Zoho takes them."""
     try:
         results = run.client.upsert_many(
             LEADS,
-            payloads(),
+            payloads,
             duplicate_check_fields=("Email",),
             trigger=("workflow",),
             concurrency=min(run.concurrency, HEAVY_CALLS_AT_ONCE),
@@ -246,6 +239,13 @@ def _push_wave(run, contacts: list[Contact], snapshot) -> None:
         _record(run, resting, _answered(sending, getattr(error, "written", {})), snapshot)
         raise
     _record(run, resting, list(zip(sending, results, strict=True)), snapshot)
+
+
+def _preview_push(run: Run, out: Outgoing) -> None:
+    action = "update" if out.state and out.state.zoho_id else "create"
+    run.preview(
+        side="Zoho", action=action, email=out.contact.email, changes=out.payload, module=LEADS
+    )
 
 
 def _answered(sending: list[Outgoing], written: dict[int, list]) -> list[tuple]:
@@ -259,19 +259,19 @@ def _answered(sending: list[Outgoing], written: dict[int, list]) -> list[tuple]:
     ]
 
 
-def _report_resting(run, resting: list[Outgoing]) -> None:
+def _report_resting(run: Run, resting: list[Outgoing]) -> None:
     for out in resting:
         if out.skip_reason:
             _report_skipped(run, out)
 
 
-def _record(run, resting: list[Outgoing], outcomes: list[tuple], snapshot) -> None:
+def _record(run: Run, resting: list[Outgoing], outcomes: list[tuple], snapshot: datetime) -> None:
     _report_resting(run, resting)
     converted = [out for out, result in outcomes if _converted(out, result)]
     with transaction.atomic():
         states = [_settled(run, o, snapshot, "Nothing new for Zoho") for o in resting]
         states += [_outcome(run, o, r, snapshot) for o, r in outcomes if not _converted(o, r)]
-        _save_states(states)
+        states_save(states)
     if converted:
         follow_conversions(run, converted)
 
@@ -282,16 +282,10 @@ def _converted(out: Outgoing, result) -> bool:
     return bool(linked and not result.ok and refused_as_converted(result))
 
 
-def _report_skipped(run, out: Outgoing) -> None:
-    run.recorder.issue(
-        kind=SyncIssue.Kind.SKIPPED,
-        direction=TO_ZOHO,
-        module=LEADS,
-        email=out.contact.email,
-        contact=out.contact,
-        field="last_name",
-        code="MANDATORY_NOT_FOUND",
-        message=out.skip_reason,
+def _report_skipped(run: Run, out: Outgoing) -> None:
+    about = issues.to_zoho(out.contact)
+    issues.skipped(
+        run, about, field="last_name", code="MANDATORY_NOT_FOUND", message=out.skip_reason
     )
 
 
@@ -300,45 +294,29 @@ def _has_news(out: Outgoing) -> bool:
     return bool(set(out.payload) - {"Email", "id"}) or not (out.state and out.state.zoho_id)
 
 
-def _settled(run, out: Outgoing, snapshot, outcome: str) -> SyncState:
-    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
+def _settled(run: Run, out: Outgoing, snapshot: datetime, outcome: str) -> SyncState:
+    state = state_of(run, out.contact, out.state)
     state.synced_at = snapshot
-    state.last_run = run.model
     state.last_outcome = out.skip_reason[:200] if out.skip_reason else outcome
     return state
 
 
-def _outcome(run, out: Outgoing, result, snapshot) -> SyncState:
-    state = out.state or SyncState(workspace=run.workspace, contact=out.contact)
-    state.last_run = run.model
+def _outcome(run: Run, out: Outgoing, result: RecordResult, snapshot: datetime) -> SyncState:
+    state = state_of(run, out.contact, out.state)
     if not result.ok:
-        message = zoho_record_message(result)
-        run.recorder.issue(
-            kind=SyncIssue.Kind.ERROR,
-            direction=TO_ZOHO,
-            module=LEADS,
-            email=out.contact.email,
-            contact=out.contact,
-            zoho_id=state.zoho_id,
-            field=result.details.get("api_name", ""),
-            code=result.code or "",
-            message=message,
-        )
+        message = issues.refused(run, issues.to_zoho(out.contact, state.zoho_id), result)
         state.last_outcome = f"Zoho refused it: {message}"[:200]
         return state  # synced_at unchanged: the next run tries again
     created = result.action == "insert"
     run.recorder.count("pushed")
     run.recorder.count("created_zoho" if created else "updated_zoho")
-    state.zoho_module, state.zoho_id = LEADS, str(result.id)
-    state.shadow = out.shadow
-    state.zoho_modified_at = parse_datetime(result.modified_time or "") or state.zoho_modified_at
+    state_link(
+        state,
+        module=LEADS,
+        zoho_id=str(result.id),
+        shadow=out.shadow,
+        zoho_modified_at=parse_datetime(result.modified_time or "") or state.zoho_modified_at,
+        outcome="Created in Zoho" if created else "Updated in Zoho",
+    )
     state.synced_at = snapshot
-    state.unlinked_by_deletion = False
-    state.last_outcome = "Created in Zoho" if created else "Updated in Zoho"
     return state
-
-
-def _save_states(states: list[SyncState]) -> None:
-    rows_insert(SyncState, [s for s in states if s.pk is None])
-    existing = [s for s in states if s.pk is not None]
-    rows_update(SyncState, existing, STATE_FIELDS)

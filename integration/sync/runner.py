@@ -8,8 +8,6 @@ the fast lane: the running run pushes it between two pages.
 """
 
 import logging
-import time
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.utils import timezone
@@ -22,12 +20,9 @@ from integration.models import SyncRun, SyncState, ZohoConnection
 from integration.selectors.connection import connection_of
 from integration.selectors.sync import credits_spent
 from integration.sync import lock, triggers
-from integration.sync.context import LEADS, MODULES, plan_for
-from integration.sync.convert import to_plezi, to_zoho
-from integration.sync.incoming import Conversions
+from integration.sync.context import LEADS, MODULES, LeaseLost, Run, plan_for
 from integration.sync.pull import pull_modules, pull_records, unlink_deleted
-from integration.sync.push import plezi_urls, push_changed
-from integration.sync.record import Recorder
+from integration.sync.push import push_changed
 from integration.sync.watermarks import watermarks_of
 from integration.zoho.client import ZohoClient
 from integration.zoho.errors import (
@@ -37,87 +32,6 @@ from integration.zoho.errors import (
 )
 
 logger = logging.getLogger(__name__)
-PREVIEW_LIMIT = 500
-# Progress, counters, issues and the lease are written this often (seconds) while pulling.
-CHECKPOINT_EVERY = 1.0
-# A running run looks for form submissions to send at once this often (seconds).
-FAST_LANE_EVERY = 1.0
-
-
-class LeaseLost(Exception):
-    """Another worker took over this workspace (ours was presumed dead): stop now."""
-
-
-class Run:
-    """One run in progress: what the pull and push steps read and report to."""
-
-    def __init__(
-        self, *, model: SyncRun, client, plan, holder: str, on_progress=None, concurrency: int = 1
-    ) -> None:
-        self.model, self.client, self.plan, self.holder = model, client, plan, holder
-        # Zoho calls in flight at once (the client keeps it within the org's cap).
-        self.concurrency = concurrency
-        self.workspace = model.workspace
-        self.dry_run = model.dry_run
-        self.recorder = Recorder(model)
-        self.on_progress = on_progress
-        self.watermarks = watermarks_of(self.workspace)
-        self.module_errors: dict[str, str] = {}  # Zoho modules that could not be read
-        self.conversions = Conversions(to_plezi)
-        self.to_zoho = Conversions(to_zoho)
-        self.plezi_url = plezi_urls(self.workspace)  # Contact.plezi_url, without a query each
-        self.checkpointed = time.monotonic()
-        self.fast_lane: Callable[[], None] | None = None
-        self.fast_lane_looked = time.monotonic()
-        # Zoho records the fast lane wrote during this run, by module: read again after
-        # the pages (a page read ahead may hold them as they were before that write).
-        self.written_meanwhile: dict[str, set[str]] = defaultdict(set)
-
-    def step(self, n: int) -> None:
-        """`n` more records done: written at most every CHECKPOINT_EVERY (three writes each)."""
-        self.recorder.progress(done=self.model.done + n)
-        if time.monotonic() - self.checkpointed >= CHECKPOINT_EVERY:
-            self.checkpoint()
-
-    def checkpoint(self) -> None:
-        self.checkpointed = time.monotonic()
-        self.recorder.checkpoint(client=self.client)
-        if self.on_progress:
-            self.on_progress(self.model)
-        if not lock.lease_renew(workspace_id=self.workspace.pk, holder=self.holder):
-            raise LeaseLost("This run's lease expired and another run took over.")
-
-    def between_batches(self) -> None:
-        """Between two pages or waves, where nothing read waits to be written: the moment a
-        form's contact can go to Zoho without this run later writing over it."""
-        if self.fast_lane and time.monotonic() - self.fast_lane_looked >= FAST_LANE_EVERY:
-            self.fast_lane()
-            self.fast_lane_looked = time.monotonic()
-
-    def preview_pull(self, module, item, contact, result) -> None:
-        if result.to_plezi or contact.pk is None:
-            action = "create" if contact.pk is None else "update"
-            self._preview("Plezi", action, item.email, result.to_plezi, module)
-
-    def preview_push(self, out) -> None:
-        action = "update" if out.state and out.state.zoho_id else "create"
-        self._preview("Zoho", action, out.contact.email, out.payload, LEADS)
-
-    def _preview(self, side, action, email, changes, module) -> None:
-        if len(self.model.preview) < PREVIEW_LIMIT:
-            self.model.preview.append(
-                {
-                    "side": side,
-                    "action": action,
-                    "email": email,
-                    "module": module,
-                    "changes": {k: _jsonable(v) for k, v in changes.items()},
-                }
-            )
-
-
-def _jsonable(value):
-    return value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
 
 
 def sync_run(
@@ -127,13 +41,13 @@ def sync_run(
     full: bool = False,
     dry_run: bool = False,
     contact_ids: list[int] | None = None,
-    on_progress: Callable[[Run], None] | None = None,
+    on_progress: Callable[[SyncRun], None] | None = None,
     make_client: Callable[[ZohoConnection], ZohoClient] | None = None,
 ) -> SyncRun | None:
     """Ask for a run and serve it in this process; None when a run is going (it serves
     the request once its own work is done).
 
-    `on_progress(run)` is called at each checkpoint (the command draws a bar);
+    `on_progress(model)` is called at each checkpoint (the command draws a bar);
     `make_client(connection)` builds the Zoho client (default `client_for`, looked up
     at call time).
     """
@@ -152,7 +66,7 @@ def sync_run(
 def sync_serve(
     *,
     workspace_id: int,
-    on_progress: Callable[[Run], None] | None = None,
+    on_progress: Callable[[SyncRun], None] | None = None,
     make_client: Callable[[ZohoConnection], ZohoClient] | None = None,
 ) -> None:
     """Serve the workspace's open requests, unless a live run holds it (it will).
@@ -188,7 +102,7 @@ def close_interrupted_runs(workspace: Workspace) -> int:
     )
 
 
-def _serve_forms(outer: Run, make_client) -> None:
+def _serve_forms(outer: Run, make_client: Callable[[ZohoConnection], ZohoClient] | None) -> None:
     """The fast lane: form submissions that came during a long run go to Zoho now, in
     a run of their own inside this one's lease (never two writers on one workspace)."""
     workspace_id = outer.workspace.pk
@@ -207,8 +121,8 @@ def _execute(
     workspace_id: int,
     batch: triggers.Batch,
     holder: str,
-    on_progress,
-    make_client,
+    on_progress: Callable[[SyncRun], None] | None,
+    make_client: Callable[[ZohoConnection], ZohoClient] | None,
     *,
     within: SyncRun | None = None,
 ) -> SyncRun:
@@ -234,6 +148,7 @@ def _execute(
         client=client,
         plan=plan,
         holder=holder,
+        watermarks=watermarks_of(workspace),
         on_progress=on_progress,
         concurrency=connection.max_concurrency,
     )
@@ -274,7 +189,7 @@ def _credit_budget(connection: ZohoConnection, model: SyncRun) -> int | None:
     return max(0, connection.daily_credit_cap - spent)
 
 
-def _steps(run: Run, *, full: bool, contact_ids) -> None:
+def _steps(run: Run, *, full: bool, contact_ids: list[int] | None) -> None:
     if contact_ids is None:
         pull_modules(run, MODULES, full=full)
         if LEADS in run.module_errors:
@@ -288,7 +203,7 @@ def _steps(run: Run, *, full: bool, contact_ids) -> None:
     push_changed(run, contact_ids=contact_ids, full=full)
 
 
-def _finish(model: SyncRun, run: Run | None, status: str, error: str) -> SyncRun:
+def _finish(model: SyncRun, run: Run | None, status: SyncRun.Status, error: str) -> SyncRun:
     """Close the run: counters, status and end time in one write."""
     model.status, model.error, model.ended_at = status, error, timezone.now()
     if run is None:

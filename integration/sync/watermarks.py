@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from accounts.models import Workspace
 from integration.models import SyncWatermark
+from integration.sync.context import Run
 
 # Zoho's If-Modified-Since has one-second resolution: re-read a little overlap.
 OVERLAP = timedelta(seconds=2)
@@ -21,7 +23,7 @@ def seen_key(key: str) -> str:
     return f"{key}.seen"
 
 
-def watermark_move(run, key: str, newest: datetime | None) -> None:
+def watermark_move(run: Run, key: str, newest: datetime | None) -> None:
     if newest and newest != run.watermarks.get(key) and not run.dry_run:
         marks = {key: newest, seen_key(key): timezone.now()}
         SyncWatermark.objects.bulk_create(
@@ -36,7 +38,7 @@ def watermark_move(run, key: str, newest: datetime | None) -> None:
         run.watermarks.update(marks)
 
 
-def watermarks_of(workspace) -> dict[str, datetime]:
+def watermarks_of(workspace: Workspace) -> dict[str, datetime]:
     """Per module: its watermark, and (`<module>.seen`) when we last saw it move."""
     return dict(
         SyncWatermark.objects.for_workspace(workspace).values_list("module", "modified_since")

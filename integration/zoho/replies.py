@@ -8,7 +8,7 @@ anything that is not JSON (an HTML page from a proxy, a truncated body) becomes
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import requests
 
@@ -40,7 +40,7 @@ class RecordResult:
     """Zoho's outcome for one record of a write batch."""
 
     ok: bool
-    action: str | None  # "insert" | "update" on success (upsert)
+    action: Literal["insert", "update"] | None  # on success (upsert)
     id: str | None
     modified_time: str | None
     code: str

@@ -63,10 +63,3 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def zoho(sandbox, settings):
-    """The live sandbox, named by ZOHO_SANDBOX_URL so its `sandbox` domain is offered."""
-    settings.ZOHO_SANDBOX_URL = sandbox.base_url
-    return sandbox

@@ -17,7 +17,7 @@ from django.db import connection
 from accounts.models import Workspace
 from integration.models import SyncRun, ZohoConnection
 from tests.bad_input.conftest import snapshot
-from tests.integration.conftest import form_data
+from tests.helpers.zoho import form_data
 from tests.sync.conftest import connect
 
 

@@ -14,7 +14,7 @@ from integration.models import ZohoConnection
 from integration.zoho import domains
 from integration.zoho.domains import DataCenter
 from tests.bad_input.conftest import snapshot
-from tests.integration.conftest import ORG_READ, form_data
+from tests.helpers.zoho import ORG_READ, form_data
 from zoho_sandbox.server import start_in_thread
 
 URL = reverse("integration:connection", args=["acme"])

@@ -19,7 +19,7 @@ from contacts.services import contact_save, field_create, form_save
 from integration.models import SyncIssue
 from tests.bad_input.conftest import ESCAPED_SCRIPT, SCRIPT, snapshot
 from tests.contacts.conftest import as_a_person
-from tests.sync.conftest import SEED_FIELDS, connect, no_backoff_sleep, sync  # noqa: F401
+from tests.sync.conftest import SEED_FIELDS, connect, sync
 
 TOO_LARGE = "The answers are too large (at most 64 KB)."
 RATE_LIMITED = "Too many submissions from your address: please wait a minute and try again."

@@ -17,7 +17,6 @@ from tests.sync.conftest import (
     SEED_FIELDS,
     add_contacts,
     connect,
-    no_backoff_sleep,  # noqa: F401 (autouse: retries do not sleep)
     sync,
 )
 

@@ -13,7 +13,7 @@ from contacts.models import Contact
 from contacts.services import form_save
 from integration.models import SyncRequest
 from tests.contacts.conftest import as_a_person
-from tests.sync.conftest import connected, no_backoff_sleep, zoho  # noqa: F401
+from tests.sync.conftest import connected, zoho  # noqa: F401
 
 THANKS = "Thanks, see you soon!"
 ANSWERS = {"email": "vi@example.com", "first_name": "Vi"}

@@ -7,7 +7,7 @@ import requests
 from django.core.management import CommandError, call_command
 
 from integration.models import ZohoConnection
-from tests.integration.conftest import ORG_READ, form_data
+from tests.helpers.zoho import ORG_READ, form_data
 
 
 def connect_args(data: dict) -> list[str]:

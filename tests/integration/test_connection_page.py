@@ -9,7 +9,7 @@ from integration.models import ZohoConnection
 from integration.zoho import domains
 from integration.zoho.domains import DataCenter
 from mapping.models import ZohoFieldSet
-from tests.integration.conftest import ORG_READ, form_data
+from tests.helpers.zoho import ORG_READ, form_data
 from zoho_sandbox.server import start_in_thread
 
 EXPIRED = (

@@ -16,7 +16,7 @@ from integration.models import ZohoConnection
 from integration.services import ConnectionProblem, connection_update
 from integration.zoho.errors import ZohoError, ZohoRequestError
 from integration.zoho.tokens import Credentials, TokenGrant
-from tests.integration.conftest import ORG_READ, form_data
+from tests.helpers.zoho import ORG_READ, form_data
 
 SECRETS = ("client_secret", "refresh_token", "access_token")
 

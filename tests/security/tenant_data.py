@@ -26,7 +26,7 @@ from integration.services import connection_update
 from integration.sync.runner import sync_run
 from mapping.models import Module
 from mapping.selectors import mapping_page
-from tests.integration.conftest import form_data
+from tests.helpers.zoho import form_data
 from zoho_sandbox.testing import SandboxHandle
 
 # The same slugs as the suite's `workspace` and `other_workspace` fixtures, so

@@ -3,11 +3,12 @@
 import pytest
 
 from contacts.services import contacts_upsert
-from integration.models import SyncRun
+from integration.clients import client_for
+from integration.models import SyncRun, ZohoConnection
 from integration.services import connection_update
-from integration.sync import runner
 from integration.sync.runner import sync_run
-from tests.integration.conftest import form_data
+from integration.zoho.client import ZohoClient
+from tests.helpers.zoho import form_data
 
 SEED_FIELDS = [
     ("plezi_url", "text"),
@@ -18,21 +19,18 @@ SEED_FIELDS = [
 
 
 @pytest.fixture
-def zoho(sandbox, settings):
-    settings.ZOHO_SANDBOX_URL = sandbox.base_url
+def zoho(zoho):
+    """The shared `zoho` (tests/helpers/zoho.py), with the custom fields the seed asks for."""
     for api_name, data_type in SEED_FIELDS:
-        sandbox.add_field("Leads", api_name, api_name, data_type, length=255)
-    sandbox.add_field("Contacts", "crm_to_plezi", "crm_to_plezi", "text", length=255)
-    return sandbox
+        zoho.add_field("Leads", api_name, api_name, data_type, length=255)
+    zoho.add_field("Contacts", "crm_to_plezi", "crm_to_plezi", "text", length=255)
+    return zoho
 
 
-@pytest.fixture(autouse=True)
-def no_backoff_sleep(monkeypatch):
-    """Retries back off for real in production; tests need not wait for them."""
-    original = runner.client_for
-    monkeypatch.setattr(
-        runner, "client_for", lambda connection: original(connection, sleep=lambda s: None)
-    )
+def client_without_waits(connection: ZohoConnection) -> ZohoClient:
+    """The sync's client (`client_for`), but retries back off at once: in production they
+    wait for real; tests need not."""
+    return client_for(connection, sleep=lambda seconds: None)
 
 
 def connect(zoho, workspace, **overrides):
@@ -47,7 +45,9 @@ def connected(zoho, workspace):
 
 
 def sync(workspace, **options) -> SyncRun:
+    """A run served in the test, with `client_without_waits` unless told another client."""
     options.setdefault("trigger", SyncRun.Trigger.MANUAL)
+    options.setdefault("make_client", client_without_waits)
     run = sync_run(workspace_id=workspace.pk, **options)
     assert run is not None
     return run

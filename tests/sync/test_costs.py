@@ -155,7 +155,7 @@ def test_the_workspace_s_daily_credit_cap_stops_a_run_as_partial_and_spares_form
 
 def test_on_a_professional_org_the_run_uses_15_calls_at_once_but_10_heavy_writes(zoho, workspace):
     from integration.services import connection_limits_update
-    from tests.integration.conftest import ORG_READ
+    from tests.helpers.zoho import ORG_READ
     from tests.sync.conftest import connect
 
     zoho.set_limits(edition="professional", latency_ms=300)  # writes overlap

@@ -14,8 +14,8 @@ from django.utils.html import escape
 from contacts.models import Contact
 from integration import clients
 from integration.models import SyncRun
-from integration.sync import runner
-from tests.integration.conftest import form_data
+from integration.sync.runner import sync_run
+from tests.helpers.zoho import form_data
 from tests.sync.conftest import by_email, lead
 
 
@@ -126,9 +126,7 @@ def _modified(zoho, lead_id, contact_id) -> dict:
     }
 
 
-def test_an_expired_token_whose_refresh_zoho_throttles_with_200_is_waited_for(
-    zoho, workspace, monkeypatch
-):
+def test_an_expired_token_whose_refresh_zoho_throttles_with_200_is_waited_for(zoho, workspace):
     # Zoho's limits scaled down (10 access tokens a refresh token in 10 minutes, an hour
     # each): one token in 10 minutes, five minutes each, so a token can die while the
     # window still holds the code exchange's token.
@@ -145,9 +143,12 @@ def test_an_expired_token_whose_refresh_zoho_throttles_with_200_is_waited_for(
         waits.append(seconds)
         zoho.advance_clock(seconds)
 
-    monkeypatch.setattr(runner, "client_for", lambda c: clients.client_for(c, sleep=wait))
-
-    run, _ = sync_command(workspace)
+    # The sync engine takes its client: here one whose waits move Zoho's clock.
+    run = sync_run(
+        workspace_id=workspace.pk,
+        trigger=SyncRun.Trigger.COMMAND,
+        make_client=lambda connection: clients.client_for(connection, sleep=wait),
+    )
 
     assert run.status == SyncRun.Status.SUCCESS, run.error
     stats = zoho.stats()

@@ -331,7 +331,7 @@ def test_a_crash_between_push_and_record_is_repaired_without_duplicates(
     def crash(states):
         raise RuntimeError("worker killed after Zoho accepted the batch")
 
-    monkeypatch.setattr(push, "_save_states", crash)
+    monkeypatch.setattr(push, "states_save", crash)
     failed = sync(workspace)
     assert failed.status == SyncRun.Status.FAILED
     monkeypatch.undo()

@@ -306,10 +306,10 @@ def test_a_fan_out_lost_with_its_cluster_is_asked_for_again(connected, zoho, wor
 def test_a_form_submitted_during_a_long_run_reaches_zoho_before_it_ends_and_stays(
     connected, zoho, workspace, owner_client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from integration.sync import runner
+    from integration.sync import context
 
-    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 0)
-    monkeypatch.setattr(runner, "FAST_LANE_EVERY", 0)
+    monkeypatch.setattr(context, "CHECKPOINT_EVERY", 0)
+    monkeypatch.setattr(context, "FAST_LANE_EVERY", 0)
     zoho.create_records("Leads", [lead(f"z{i}@zoho.test") for i in range(210)])
     add_contacts(workspace, {"email": "v@web.test", "last_name": "Vee", "city": "Old"})
     sync(workspace)
