@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import report
 from benchmarks.bench import Bench, Options, Row
-from benchmarks.scenarios import distinct_records, wall_bound
+from benchmarks.scenarios import bounds_of, distinct_records, wall_bound
 
 cli = importlib.import_module("benchmarks.__main__")
 
@@ -23,8 +23,13 @@ def test_a_lead_read_and_written_back_counts_once_in_the_cpu_per_record():
     assert distinct_records(run) == 2000
 
 
-def test_with_nothing_changed_zoho_allows_one_round_of_calls_at_least():
-    assert wall_bound(pulled=0, pushed=0, latency_ms=100, cap=10) == pytest.approx(0.1)
+def test_with_nothing_changed_zoho_allows_three_calls_in_one_round_at_least():
+    bench = Bench(Options(latency_ms=100, concurrency=10))
+
+    bounds = bounds_of(bench, {"pulled": 0, "pushed": 0})
+
+    # Each listing answers (304), the deleted leads are asked for: all three at once.
+    assert bounds == {"api_calls": 3, "wall_s": pytest.approx(0.1)}
 
 
 def test_listings_walk_their_pages_in_turn_and_writes_go_within_the_cap():
