@@ -34,15 +34,21 @@ REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
 FUTURE_SKEW = timedelta(minutes=5)
 
 
-def pull_modules(run, modules, *, full: bool = False) -> None:
+def pull_modules(run, modules, *, full: bool = False, meanwhile=None) -> None:
     """Pull every in-scope record of each module changed since its watermark.
 
     Zoho serves one listing's pages only one after another (page tokens), so the
     modules are read side by side: pages alternate between modules, and each
-    module's next page is on its way while the current one is written.
+    module's next page is on its way while the current one is written. Every
+    module's first page leaves at once; `meanwhile()` (another call) is made while
+    they are on their way.
     """
-    pulls = [_ModulePull(run, module, full=full) for module in modules]
+    pulls: list[_ModulePull] = []
     try:
+        for module in modules:
+            pulls.append(_ModulePull(run, module, full=full))
+        if meanwhile:
+            meanwhile()
         active = list(pulls)
         while active:
             for pull in list(active):
@@ -189,11 +195,47 @@ def pull_records(run, module: str, ids: list[str], *, any_scope: bool = False) -
         apply_page(run, module, pulled)
 
 
-def unlink_deleted(run) -> None:
+class DeletedLeads:
+    """The leads deleted in Zoho since the last run, read while the listings' first pages
+    are on their way (with nothing changed, a run waits for one round of calls, not
+    three), applied after the pull as before.
+
+    A failure of this call is raised where the call used to be made, after the pull:
+    the pull's work is kept, as it was.
+    """
+
+    # The listings' first pages hold a slot each while this call needs one more: below
+    # this cap it would wait for slots only this thread can free, so it waits its turn.
+    EARLY_FROM_CAP = 3
+
+    def __init__(self, run) -> None:
+        self.run = run
+        self.records: list[dict] | None = None
+        self.error: ZohoError | None = None
+
+    def read_early(self) -> None:
+        if self.run.concurrency >= self.EARLY_FROM_CAP:
+            try:
+                self.records = _deleted_read(self.run)
+            except ZohoError as error:
+                self.error = error
+
+    def unlink(self) -> None:
+        if self.error is not None:
+            raise self.error
+        unlink_deleted(self.run, _deleted_read(self.run) if self.records is None else self.records)
+
+
+def _deleted_read(run) -> list[dict]:
+    watermark = run.watermarks.get(_DELETED_KEY)
+    return run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
+
+
+_DELETED_KEY = f"{LEADS}.deleted"
+
+
+def unlink_deleted(run, deleted: list[dict]) -> None:
     """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again."""
-    key = f"{LEADS}.deleted"
-    watermark = run.watermarks.get(key)
-    deleted = run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
     ids = [str(d["id"]) for d in deleted]
     if ids and not run.dry_run:
         now = timezone.now()
@@ -212,4 +254,4 @@ def unlink_deleted(run) -> None:
         )
         run.recorder.count("unlinked", unlinked)
     stamps = [parse_datetime(d.get("deleted_time") or "") for d in deleted]
-    watermark_move(run, key, max([s for s in stamps if s], default=None))
+    watermark_move(run, _DELETED_KEY, max([s for s in stamps if s], default=None))

@@ -25,7 +25,7 @@ from integration.sync import lock, triggers
 from integration.sync.context import LEADS, MODULES, plan_for
 from integration.sync.convert import to_plezi, to_zoho
 from integration.sync.incoming import Conversions
-from integration.sync.pull import pull_modules, pull_records, unlink_deleted
+from integration.sync.pull import DeletedLeads, pull_modules, pull_records
 from integration.sync.push import plezi_urls, push_changed
 from integration.sync.record import Recorder
 from integration.sync.watermarks import watermarks_of
@@ -276,10 +276,11 @@ def _credit_budget(connection: ZohoConnection, model: SyncRun) -> int | None:
 
 def _steps(run: Run, *, full: bool, contact_ids) -> None:
     if contact_ids is None:
-        pull_modules(run, MODULES, full=full)
+        deleted = DeletedLeads(run)
+        pull_modules(run, MODULES, full=full, meanwhile=deleted.read_early)
         if LEADS in run.module_errors:
             return  # a push merges with what the Leads pull read: it waits for the next run
-        unlink_deleted(run)
+        deleted.unlink()
     else:
         linked = SyncState.objects.for_workspace(run.workspace).filter(
             contact_id__in=contact_ids, zoho_module=LEADS

@@ -58,12 +58,15 @@ def test_once_its_writes_came_back_a_run_with_nothing_changed_costs_three_calls(
     time_passes(zoho, workspace)
     sync(workspace)  # re-reads the last seconds once, then steps past them
     zoho.reset_stats()
+    zoho.set_limits(latency_ms=200)  # calls made together overlap
 
     with django_assert_max_num_queries(30):
         quiet = sync(workspace)
 
     assert (quiet.pulled, quiet.pushed) == (0, 0)
     assert quiet.api_calls == zoho.stats()["total_calls"] <= 3
+    # The two listings and the deleted leads, all at once: one round of calls to wait for.
+    assert zoho.stats()["max_concurrency_seen"] == 3
 
 
 def test_stepping_past_the_last_seconds_loses_no_later_edit(connected, zoho, workspace):
