@@ -6,6 +6,7 @@ moves only once the whole module was pulled and committed: a crash re-pulls
 from the old watermark, and the shadow makes the re-pull cost nothing.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -33,8 +34,13 @@ REACH_EXCEEDED = "PAGINATION_LIMIT_EXCEEDED"
 # the watermark never follows it, or no later edit would ever be read.
 FUTURE_SKEW = timedelta(minutes=5)
 
+# The watermark of Zoho's deleted leads (their deleted_time).
+_DELETED_KEY = f"{LEADS}.deleted"
 
-def pull_modules(run, modules, *, full: bool = False, meanwhile=None) -> None:
+
+def pull_modules(
+    run, modules, *, full: bool = False, meanwhile: Callable[[], None] | None = None
+) -> None:
     """Pull every in-scope record of each module changed since its watermark.
 
     Zoho serves one listing's pages only one after another (page tokens), so the
@@ -229,9 +235,6 @@ class DeletedLeads:
 def _deleted_read(run) -> list[dict]:
     watermark = run.watermarks.get(_DELETED_KEY)
     return run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
-
-
-_DELETED_KEY = f"{LEADS}.deleted"
 
 
 def unlink_deleted(run, deleted: list[dict]) -> None:
