@@ -9,6 +9,7 @@ import argparse
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from benchmarks import report
 from benchmarks.bench import Bench, Options, Row
@@ -40,7 +41,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         default="",
         help=f"comma-separated scenarios among {', '.join(SCENARIOS)} (default: all)",
     )
-    parser.add_argument("--baseline-records", type=int, default=1000)
+    parser.add_argument(
+        "--baseline-records",
+        type=int,
+        default=0,
+        help="Plezi contacts and Zoho records of the baseline's workspace (0: the small one's)",
+    )
     parser.add_argument("--submissions", type=int, default=200, help="form submissions")
     parser.add_argument("--form-rate", type=float, default=5.0, help="submissions per second")
     parser.add_argument(
@@ -86,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     command = "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv)
+
+    def save() -> Path:
+        return report.write(bench, command.strip(), time.monotonic() - started)
+
+    # Saved at every row: a later crash, a kill or Ctrl-C keeps what was measured.
+    bench.on_add = save
     failed = []
     try:
         bench.prepare()
@@ -94,11 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"== {name}", flush=True)
                 if not _run_scenario(bench, name, scenario):
                     failed.append(name)
-                # Saved after each scenario: a later crash or Ctrl-C keeps what was measured.
-                report.write(bench, command.strip(), time.monotonic() - started)
     finally:
         bench.close()
-    path = report.write(bench, command.strip(), time.monotonic() - started)
+        path = save()
     print()
     print(report.table(bench))
     print(f"\nWritten to {path} ({time.monotonic() - started:.0f} s).")

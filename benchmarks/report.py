@@ -46,13 +46,20 @@ def _memory_gb() -> float | None:
 
 
 def table(bench: Bench) -> str:
-    lines = ["| scenario | measured | target | met |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| scenario | measured | bound | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for row in bench.rows:
         measured = ", ".join(f"{k} {fmt(v)}" for k, v in row.figures.items())
         if row.note:
             measured += f" ({row.note})"
+        bounds = ", ".join(f"{k} {fmt(v)}" for k, v in row.bounds.items()) or "—"
+        ratios = ", ".join(f"{k} {v:.2f}" for k, v in row.ratios().items()) or "—"
         met = {True: "yes", False: "**no**", None: "—"}[row.met]
-        lines.append(f"| {row.scenario} | {measured} | {row.target or '—'} | {met} |")
+        lines.append(
+            f"| {row.scenario} | {measured} | {bounds} | {ratios} | {row.target or '—'} | {met} |"
+        )
     return "\n".join(lines)
 
 
@@ -68,6 +75,8 @@ def write(bench: Bench, command: str, seconds: float) -> Path:
             {
                 "scenario": r.scenario,
                 "figures": r.figures,
+                "bounds": r.bounds,
+                "ratios": r.ratios(),
                 "target": r.target,
                 "met": r.met,
                 "note": r.note,

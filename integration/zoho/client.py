@@ -160,7 +160,8 @@ class ZohoClient:
         """Every record of `module` (oldest change first), one page (a list) at a time.
 
         Past 2,000 records Zoho needs `page_token`, so pages come in order; with
-        `prefetch` the next page is fetched while the caller works on this one.
+        `prefetch` the first page is asked for at once (listings started together
+        overlap) and each next one while the caller works on the current one.
         `modified_since` becomes If-Modified-Since (Zoho answers 304 when nothing
         changed: no pages). `converted` is Zoho's "true" | "false" | "both".
         """
@@ -173,6 +174,7 @@ class ZohoClient:
         headers = _since_header(modified_since)
         if prefetch and self._width(2) == 2:
             pages = self._prefetched_pages(module, params, headers)
+            next(pages)  # runs up to its first `yield`: page 1 is on its way
         else:
             pages = self._pages(module, params, headers)
         return self._widened(module, pages, more) if more else pages
@@ -439,6 +441,7 @@ class ZohoClient:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zoho-prefetch")
         job: _Job | None = self._offload(pool, fetch, {**params, "page": 1})
         try:
+            yield []  # taken by iter_records, never seen by the caller
             while job is not None:
                 current, body = job, self._settle(job)
                 job = None

@@ -58,12 +58,15 @@ def test_once_its_writes_came_back_a_run_with_nothing_changed_costs_three_calls(
     time_passes(zoho, workspace)
     sync(workspace)  # re-reads the last seconds once, then steps past them
     zoho.reset_stats()
+    zoho.set_limits(latency_ms=200)  # calls made together overlap
 
     with django_assert_max_num_queries(30):
         quiet = sync(workspace)
 
     assert (quiet.pulled, quiet.pushed) == (0, 0)
     assert quiet.api_calls == zoho.stats()["total_calls"] <= 3
+    # The two listings and the deleted leads, all at once: one round of calls to wait for.
+    assert zoho.stats()["max_concurrency_seen"] == 3
 
 
 def test_stepping_past_the_last_seconds_loses_no_later_edit(connected, zoho, workspace):
@@ -172,3 +175,24 @@ def test_on_a_professional_org_the_run_uses_15_calls_at_once_but_10_heavy_writes
     connection_limits_update(connection=connection, edition="free", daily_credit_cap=None)
     connection.refresh_from_db()
     assert connection.max_concurrency == 5
+
+
+def test_the_benchmarks_naive_baseline_makes_the_same_calls_one_at_a_time(
+    connected, zoho, workspace
+):
+    from benchmarks.baseline import OneCallAtATime
+    from integration.clients import client_for
+
+    zoho.seed("Leads", 600, seed=1)
+    zoho.seed("Contacts", 400, seed=2)
+    plezi_contacts(workspace, 1000)
+    zoho.set_limits(latency_ms=20)  # long enough for calls made together to overlap
+
+    run = sync(workspace, make_client=lambda c: OneCallAtATime(client_for(c, sleep=lambda s: 0)))
+
+    assert run.status == SyncRun.Status.SUCCESS, run.error
+    stats = zoho.stats()
+    assert stats["max_concurrency_seen"] == 1
+    # The product's pages of 200 and batches of 100: a fair baseline, not one record a call.
+    assert stats["calls"]["POST /crm/v8/Leads/upsert"] == 10
+    assert run.api_calls <= 1.05 * api_bound(run) + 5

@@ -150,6 +150,21 @@ def test_a_lead_deleted_in_zoho_is_unlinked_and_not_recreated_until_edited(
     assert sync(workspace).created_zoho == 1
 
 
+def test_when_zoho_cannot_list_deleted_leads_the_run_fails_and_keeps_what_it_pulled(
+    connected, zoho, workspace
+):
+    zoho.create_records("Leads", [lead("ann@zoho.test", "Ames")])
+    add_contacts(workspace, {"email": "paul@plezi.test", "last_name": "Pim"})
+    # Asked for while the listings' first pages are on their way; failing as it did after them.
+    zoho.add_fault(path="Leads/deleted", method="GET", status=400, times=10)
+
+    run = sync(workspace)
+
+    assert run.status == SyncRun.Status.FAILED
+    assert run.pulled == 1 and plezi(workspace, "ann@zoho.test").last_name == "Ames"
+    assert run.pushed == 0  # the push comes after, as it did
+
+
 def test_two_zoho_leads_with_one_email_are_reported_and_one_is_followed(connected, zoho, workspace):
     first, second = zoho.create_records(
         "Leads", [lead("dup@zoho.test", Company="First")]
