@@ -2,13 +2,14 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
 from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
-from integration.models import ZohoConnection
+from integration.models import PendingGrant, ZohoConnection
 from integration.selectors.sync import credits_spent
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from integration.zoho.editions import ALLOWANCES, Allowance
@@ -113,3 +114,13 @@ def _lead_field(spec: LeadField, field_set: ZohoFieldSet | None) -> LeadField:
     data_type = str(meta.get("data_type") or "")
     state = "present" if is_single_line(meta) else "wrong_type"
     return LeadField(spec.name, spec.required, spec.purpose, state, data_type)
+
+
+# Long enough to correct a field, short enough that forgotten tokens do not linger.
+PENDING_TTL = timedelta(hours=1)
+
+
+def pending_grant_of(workspace: Workspace) -> PendingGrant | None:
+    """Tokens a failed configuration left waiting, while still fresh (PENDING_TTL)."""
+    since = timezone.now() - PENDING_TTL
+    return PendingGrant.objects.for_workspace(workspace).filter(created_at__gte=since).first()
