@@ -14,6 +14,8 @@ from integration.selectors.sync import credits_spent
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from integration.zoho.editions import ALLOWANCES, Allowance
 from mapping.models import Module, ZohoFieldSet
+from mapping.rules import PLEZI_URL_API
+from mapping.selectors import plezi_url_api
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,16 @@ def _lead_field(spec: LeadField, field_set: ZohoFieldSet | None) -> LeadField:
     if meta is None:
         return spec
     data_type = str(meta.get("data_type") or "")
-    state = "present" if is_single_line(meta) else "wrong_type"
+    state = "present" if _usable(spec, meta, field_set) else "wrong_type"
     return LeadField(spec.name, spec.required, spec.purpose, state, data_type)
+
+
+def _usable(spec: LeadField, meta: dict, field_set: ZohoFieldSet) -> bool:
+    # plezi_url: the sync's own rule (the mapping page shows the same), so the two pages
+    # and the sync give one verdict; a text, long text or website field holds a link.
+    if spec.name == PLEZI_URL_API:
+        return plezi_url_api(field_set.by_api_name()) is not None
+    return is_single_line(meta)
 
 
 # Long enough to correct a field, short enough that forgotten tokens do not linger.
