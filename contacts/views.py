@@ -259,6 +259,7 @@ def _form_settings(request, *, plezi_form: Form | None):
             fields=data["asked_fields"],
             thank_you_message=data["thank_you_message"],
             form=plezi_form,
+            actor=request.user,
         )
         messages.success(
             request, _("Form “%(name)s” saved. Share its link or embed it.") % {"name": saved.name}
@@ -273,7 +274,7 @@ def _form_settings(request, *, plezi_form: Form | None):
 def form_delete_view(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":
-        form_delete(form=plezi_form)
+        form_delete(form=plezi_form, actor=request.user)
         messages.success(
             request,
             _("Form “%(name)s” deleted; its link no longer works.") % {"name": plezi_form.name},

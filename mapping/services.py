@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
+from accounts.audit import CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from contacts.models import Field
@@ -236,6 +237,7 @@ def mapping_save(*, workspace: Workspace, module: str, rows: list[dict], actor=N
     )
     if report.sync_changed:
         workspace_mark_settings_changed(workspace=workspace, change=MAPPING_CHANGED)
+    _audit(workspace, module, fields, before, after, actor)
     logger.info(
         "Mapping of %s %s saved by %s: %d rows changed, %d refusals",
         workspace.slug,
@@ -245,6 +247,44 @@ def mapping_save(*, workspace: Workspace, module: str, rows: list[dict], actor=N
         len(report.errors),
     )
     return report
+
+
+def _audit(workspace, module, fields, before, after, actor) -> None:
+    """One History row per mapping row whose Zoho field or directions changed."""
+    unmapped = ("", frozenset())
+    changed = {
+        pk: (before.get(pk, unmapped)[:2], state[:2])
+        for pk, state in after.items()
+        if state[:2] != before.get(pk, unmapped)[:2]
+    }
+    rows = FieldMapping.objects.for_workspace(workspace).filter(
+        module=module, plezi_field_id__in=changed
+    )
+    for row in rows:
+        (old_api, old_directions), (new_api, new_directions) = changed[row.plezi_field_id]
+        changes = [
+            gettext("%(field)s (%(module)s):")
+            % {"field": fields[row.plezi_field_id].label, "module": gettext(module)}
+        ]
+        if old_api != new_api:
+            changes.append(change_line(gettext("Zoho field"), old_api, new_api))
+        if old_directions != new_directions:
+            changes.append(
+                change_line(
+                    gettext("Directions"), _directions(old_directions), _directions(new_directions)
+                )
+            )
+        audit_log(actor=actor, obj=row, action=CHANGE, changes=changes)
+
+
+def _directions(directions: frozenset[str]) -> str:
+    if directions == {TO_ZOHO, FROM_ZOHO}:
+        return gettext("both ways")
+    if directions == {TO_ZOHO}:
+        return "Plezi → Zoho"
+    if directions == {FROM_ZOHO}:
+        return "Zoho → Plezi"
+    return gettext("none")
 
 
 def mapping_check(*, workspace: Workspace, module: str, row: dict) -> list[str]:

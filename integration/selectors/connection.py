@@ -4,16 +4,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
+from contacts.models import Form
 from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
 from integration.models import PendingGrant, ZohoConnection
 from integration.selectors.sync import credits_spent
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from integration.zoho.editions import ALLOWANCES, Allowance
-from mapping.models import Module, ZohoFieldSet
+from mapping.models import FieldMapping, Module, ZohoFieldSet
 from mapping.rules import PLEZI_URL_API
 from mapping.selectors import plezi_url_api
 
@@ -134,3 +138,30 @@ def pending_grant_of(workspace: Workspace) -> PendingGrant | None:
     """Tokens a failed configuration left waiting, while still fresh (PENDING_TTL)."""
     since = timezone.now() - PENDING_TTL
     return PendingGrant.objects.for_workspace(workspace).filter(created_at__gte=since).first()
+
+
+RECENT_CHANGES = 10
+
+
+def recent_changes(workspace: Workspace, limit: int = RECENT_CHANGES) -> list[LogEntry]:
+    """The workspace's latest audit rows: its connection, mapping and forms, newest first.
+
+    Scoped by object: LogEntry has no workspace, so only rows about this workspace's
+    own objects (and the workspace itself, which keeps deleted forms' rows) are read.
+    """
+    owned = [
+        (Workspace, [workspace.pk]),
+        (
+            ZohoConnection,
+            ZohoConnection.objects.for_workspace(workspace).values_list("pk", flat=True),
+        ),
+        (FieldMapping, FieldMapping.objects.for_workspace(workspace).values_list("pk", flat=True)),
+        (Form, Form.objects.for_workspace(workspace).values_list("pk", flat=True)),
+    ]
+    scope = Q(pk__in=[])
+    for model, ids in owned:
+        keys = [str(pk) for pk in ids]
+        scope |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=keys)
+    return list(
+        LogEntry.objects.filter(scope).select_related("user").order_by("-action_time")[:limit]
+    )

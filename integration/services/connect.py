@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from accounts.audit import ADDITION, CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from integration.checks import (
@@ -362,18 +363,71 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
             zoho_fields_store(workspace=workspace, module=module, fields=verified.fields[module])
         PendingGrant.objects.filter(workspace=workspace).delete()
         workspace_mark_settings_changed(workspace=workspace, change=CONFIG_CHANGED)
+        audit_log(
+            actor=actor,
+            obj=connection,
+            action=CHANGE if existing else ADDITION,
+            changes=_connection_changes(existing, connection, reconnected=bool(grant)),
+        )
     return connection
+
+
+# What the audit trail compares, with the page's labels. Secrets are only named.
+_AUDITED = (
+    ("domain", gettext_noop("Zoho domain")),
+    ("org", gettext_noop("Zoho Org")),
+    ("crm_url", gettext_noop("Zoho CRM URL")),
+    ("client_id", gettext_noop("Zoho Client")),
+    ("filter_field", gettext_noop("Zoho contact field")),
+    ("filter_value", gettext_noop("Zoho contact value")),
+)
+
+
+def _connection_changes(
+    before: ZohoConnection | None, after: ZohoConnection, *, reconnected: bool
+) -> list[str]:
+    if before is None:
+        return [
+            gettext("Connected Zoho CRM org %(org)s (%(domain)s).")
+            % {"org": after.org, "domain": after.domain}
+        ]
+    lines = [
+        change_line(gettext(label), getattr(before, name), getattr(after, name))
+        for name, label in _AUDITED
+        if getattr(before, name) != getattr(after, name)
+    ]
+    if before.client_secret != after.client_secret:
+        lines.append(gettext("Zoho Client Secret changed."))
+    if reconnected:
+        lines.append(gettext("Reconnected with a new Zoho code."))
+    return lines or [gettext("Configuration checked again, nothing changed.")]
 
 
 def connection_limits_update(
     *, connection: ZohoConnection, edition: str, daily_credit_cap: int | None, actor=None
 ) -> ZohoConnection:
     """The org's Zoho edition (its calls in flight) and the sync's own daily credit cap."""
+    before = (connection.get_edition_display(), connection.daily_credit_cap)
     _set_edition(connection, Edition(edition))
     connection.daily_credit_cap, connection.updated_by = daily_credit_cap, actor
-    connection.save(
-        update_fields=["edition", "max_concurrency", "daily_credit_cap", "updated_by", "updated_at"]
-    )
+    with transaction.atomic():
+        connection.save(
+            update_fields=[
+                "edition",
+                "max_concurrency",
+                "daily_credit_cap",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        after = (connection.get_edition_display(), connection.daily_credit_cap)
+        labels = (gettext("Zoho CRM edition"), gettext("Daily credit cap for the sync"))
+        changes = [
+            change_line(label, old, new)
+            for label, old, new in zip(labels, before, after, strict=True)
+            if old != new
+        ]
+        audit_log(actor=actor, obj=connection, action=CHANGE, changes=changes)
     return connection
 
 

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import workspace_view
 from integration.checks import ConnectionProblem
 from integration.forms import ConnectionForm, LimitsForm
-from integration.selectors.connection import connection_of, connection_state, pending_grant_of
+from integration.selectors.connection import (
+    connection_of,
+    connection_state,
+    pending_grant_of,
+    recent_changes,
+)
 from integration.services.connect import connection_limits_update, connection_update
 from integration.services.health import (
     connection_check,
@@ -79,6 +84,7 @@ def _page(request: HttpRequest, form, limits_form, *, retype=()) -> HttpResponse
             "retype": retype,
             "limits_form": limits_form,
             "state": connection_state(request.workspace),
+            "changes": recent_changes(request.workspace),
             "mapping_url": _optional_url("mapping:index", request.workspace.slug),
         },
     )
