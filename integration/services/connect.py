@@ -107,10 +107,10 @@ def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoCo
                 raise _after_exchange(problem, workspace, wanted, grant, store, session) from None
             raise
         saved = _save(workspace, wanted, existing, store, base, grant, verified, actor)
-        if pending and not wanted.use_pending:
-            _revoke_quietly(session, wanted.dc, pending.refresh_token)
     finally:
         session.close()
+    if pending and not wanted.use_pending:  # replaced by this save's tokens
+        _revoke_later(pending.domain, pending.refresh_token)
     if (
         grant
         and existing

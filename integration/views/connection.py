@@ -52,6 +52,8 @@ def connection(request: HttpRequest) -> HttpResponse:
                 return redirect("integration:connection", workspace.slug)
         kept = pending_grant_of(workspace) is not None
         retype = form.note_secrets(kept=kept, code_unused=code_unused)
+    elif form is not None and pending_grant_of(workspace) is not None:
+        form.note_secrets(kept=True, code_unused=False)  # back later, within the hour
     limits_form = LimitsForm(instance=existing) if existing and form is not None else None
     return _page(request, form, limits_form, retype=retype)
 

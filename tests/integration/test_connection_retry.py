@@ -31,6 +31,8 @@ def test_a_wrong_org_is_corrected_without_a_new_code(owner_client, zoho, workspa
     assert "used up" not in refused
     assert "Kept from your last try: leave empty." in refused
     assert not ZohoConnection.objects.filter(workspace=workspace).exists()
+    later = owner_client.get(URL).content.decode()
+    assert "Kept from your last try: leave empty." in later
 
     saved = post(owner_client, retry(data, org=actual)).content.decode()
 
