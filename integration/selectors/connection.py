@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
 from contacts.models import Form
+from contacts.selectors import fields_of
 from integration.checks import ORG_NOT_CHECKED, field_named, is_single_line
 from integration.models import PendingGrant, ZohoConnection
 from integration.selectors.sync import credits_spent
 from integration.zoho.domains import DataCenter, UnknownDataCenter, data_center
 from integration.zoho.editions import ALLOWANCES, Allowance
 from mapping.models import FieldMapping, Module, ZohoFieldSet
-from mapping.rules import PLEZI_URL_API
-from mapping.selectors import plezi_url_api
+from mapping.rules import LEADS, PLEZI_URL_API, SPECIAL, TO_ZOHO, PleziSpec, check_pair
+from mapping.selectors import plezi_spec, plezi_url_api
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def connection_state(workspace: Workspace) -> ConnectionState:
     sets = {s.module: s for s in ZohoFieldSet.objects.for_workspace(workspace)}
     leads = sets.get(Module.LEADS)
     state.fields_fetched_at = leads.fetched_at if leads else None
-    state.lead_fields = [_lead_field(spec, leads) for spec in LEAD_FIELDS]
+    specials = _special_specs(workspace) if leads else {}
+    state.lead_fields = [_lead_field(spec, leads, specials) for spec in LEAD_FIELDS]
     if connection.filter_field:
         state.filter_missing_in = [
             module
@@ -111,22 +113,33 @@ def connection_state(workspace: Workspace) -> ConnectionState:
     return state
 
 
-def _lead_field(spec: LeadField, field_set: ZohoFieldSet | None) -> LeadField:
+def _special_specs(workspace: Workspace) -> dict[str, PleziSpec]:
+    """{Zoho field: the Plezi field the mapping sends there}: score and status."""
+    return {SPECIAL[f.key]: plezi_spec(f) for f in fields_of(workspace) if f.key in SPECIAL}
+
+
+def _lead_field(
+    spec: LeadField, field_set: ZohoFieldSet | None, specials: dict[str, PleziSpec]
+) -> LeadField:
     if field_set is None:
         return LeadField(spec.name, spec.required, spec.purpose, "unknown")
     meta = field_named(field_set.fields, spec.name)
     if meta is None:
         return spec
     data_type = str(meta.get("data_type") or "")
-    state = "present" if _usable(spec, meta, field_set) else "wrong_type"
+    state = "present" if _usable(spec, meta, field_set, specials) else "wrong_type"
     return LeadField(spec.name, spec.required, spec.purpose, state, data_type)
 
 
-def _usable(spec: LeadField, meta: dict, field_set: ZohoFieldSet) -> bool:
-    # plezi_url: the sync's own rule (the mapping page shows the same), so the two pages
-    # and the sync give one verdict; a text, long text or website field holds a link.
+def _usable(spec: LeadField, meta: dict, field_set: ZohoFieldSet, specials) -> bool:
+    # The rules the mapping page and the sync apply, so the pages give one verdict:
+    # plezi_url takes a writable text, long text or website field; score and status
+    # whatever the mapping accepts for the Plezi field sent there.
     if spec.name == PLEZI_URL_API:
         return plezi_url_api(field_set.by_api_name()) is not None
+    if spec.name in specials:
+        check = check_pair(LEADS, specials[spec.name], str(meta.get("api_name")), meta)
+        return check.allows(TO_ZOHO)
     return is_single_line(meta)
 
 

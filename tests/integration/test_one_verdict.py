@@ -50,3 +50,17 @@ def test_the_demo_creates_the_seeds_fields_as_single_line_fields():
 
     for spec in LEAD_FIELDS:
         assert demo[spec.name] == SINGLE_LINE, spec.name
+
+
+def test_score_and_status_get_the_mappings_verdict(owner_client, zoho, workspace):
+    # A number field takes the behaviour score, as the mapping page accepts it.
+    zoho.add_field("Leads", "score", data_type="integer")
+    zoho.add_field("Leads", "status", data_type="date")
+    owner_client.post(ZOHO_URL, form_data(zoho))
+
+    page = owner_client.get(ZOHO_URL).content.decode()
+
+    score = page[page.index("<code>score</code>") :]
+    assert "Present" in score[: score.index("</tr>")]
+    status = page[page.index("<code>status</code>") :]
+    assert "Wrong type (date)" in status[: status.index("</tr>")]
