@@ -25,8 +25,9 @@ SANDBOX_PORT = int(os.environ.get("SANDBOX_PORT", "8765"))
 SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
 DEMO_EMAIL, DEMO_PASSWORD = "demo@plezi.test", "demo-password"
 ZOHO_CUSTOM_FIELDS = [
-    # The seed's fields: plezi_url on Leads, optional score and status, and a filter field.
-    ("Leads", "plezi_url", "plezi_url", "website", 255),
+    # The seed's fields, as the product asks for them (Single Line: Zoho's "text"): plezi_url
+    # on Leads, optional score and status, and a filter field.
+    ("Leads", "plezi_url", "plezi_url", "text", 255),
     ("Leads", "score", "score", "text", 255),
     ("Leads", "status", "status", "text", 255),
     ("Leads", "crm_to_plezi", "crm_to_plezi", "text", 255),

@@ -12,9 +12,19 @@ from accounts.selectors import account_of_email
 class EmailLoginForm(AuthenticationForm):
     """People sign in with their email address (it is their username here)."""
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's says "username", which this page never shows.
+        "invalid_login": gettext_lazy(
+            "Please enter a correct email and password. Note that both fields may be "
+            "case-sensitive."
+        ),
+    }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email")
+        self.fields["username"].widget.attrs.update(type="email", autocomplete="username")
 
 
 class InvitationForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from accounts.audit import ADDITION, CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from contacts.catalogue import STANDARD_FIELDS, FieldType
@@ -337,24 +338,58 @@ def form_save(
     fields: Iterable[Field],
     thank_you_message: str,
     form: Form | None = None,
+    actor=None,
 ) -> Form:
     """Create or edit a public form. Email is always on it: it identifies the contact.
 
     Raises ValidationError for a field of another workspace or a computed
-    (special) field: visitors never set those.
+    (special) field: visitors never set those. The change goes to the audit trail.
     """
     chosen = set(fields)
     if any(f.workspace_id != workspace.pk or f.special for f in chosen):
         raise ValidationError("A form can only ask for this workspace's non-computed fields.")
+    before = _form_state(form) if form and form.pk else None
     form = form or Form(workspace=workspace)
     form.name = name
     form.thank_you_message = thank_you_message
     form.full_clean()
     form.save()
     form.fields.set({*chosen, Field.objects.for_workspace(workspace).get(key="email")})
+    after = _form_state(form)
+    action = CHANGE if before else ADDITION
+    audit_log(actor=actor, obj=form, action=action, changes=_form_changes(before, after))
     return form
 
 
+def _form_state(form: Form) -> dict:
+    labels = form.fields.order_by("position", "pk").values_list("label", flat=True)
+    return {"name": form.name, "thanks": form.thank_you_message, "fields": list(labels)}
+
+
+def _form_changes(before: dict | None, after: dict) -> list[str]:
+    if before is None:
+        return [
+            gettext("Created the form “%(name)s”, asking for %(fields)s.")
+            % {"name": after["name"], "fields": ", ".join(after["fields"])}
+        ]
+    changes = []
+    if before["name"] != after["name"]:
+        changes.append(change_line(gettext("Name"), before["name"], after["name"]))
+    if before["fields"] != after["fields"]:
+        old, new = ", ".join(before["fields"]), ", ".join(after["fields"])
+        changes.append(change_line(gettext("Fields asked"), old, new))
+    if before["thanks"] != after["thanks"]:
+        changes.append(change_line(gettext("Thank you message"), before["thanks"], after["thanks"]))
+    return changes
+
+
 @transaction.atomic
-def form_delete(*, form: Form) -> None:
+def form_delete(*, form: Form, actor=None) -> None:
+    # Logged on the workspace: the form's own History goes with it.
+    audit_log(
+        actor=actor,
+        obj=form.workspace,
+        action=CHANGE,
+        changes=[gettext("Deleted the form “%(name)s”.") % {"name": form.name}],
+    )
     form.delete()

@@ -259,6 +259,7 @@ def _form_settings(request, *, plezi_form: Form | None):
             fields=data["asked_fields"],
             thank_you_message=data["thank_you_message"],
             form=plezi_form,
+            actor=request.user,
         )
         messages.success(
             request, _("Form “%(name)s” saved. Share its link or embed it.") % {"name": saved.name}
@@ -273,7 +274,7 @@ def _form_settings(request, *, plezi_form: Form | None):
 def form_delete_view(request, pk):
     plezi_form = get_object_or_404(Form.objects.for_workspace(request.workspace), pk=pk)
     if request.method == "POST":
-        form_delete(form=plezi_form)
+        form_delete(form=plezi_form, actor=request.user)
         messages.success(
             request,
             _("Form “%(name)s” deleted; its link no longer works.") % {"name": plezi_form.name},
@@ -325,16 +326,16 @@ def _refuse_submission(request, plezi_form: Form, *, as_json: bool) -> HttpRespo
         message = _("The answers are too large (at most %(size)s KB).") % {
             "size": PUBLIC_BODY_MAX_BYTES // 1024
         }
-        return _public_error(request, message, status=413, as_json=as_json)
+        return _public_error(request, plezi_form, message, status=413, as_json=as_json)
     if not ratelimit.public_form_allows(form_pk=plezi_form.pk, client=client_ip(request)):
         message = _("Too many submissions from your address: please wait a minute and try again.")
-        return _public_error(request, message, status=429, as_json=as_json)
+        return _public_error(request, plezi_form, message, status=429, as_json=as_json)
     if not as_json and request.content_type not in _FORM_CONTENT_TYPES:
         message = _(
             "Send the answers as JSON (Content-Type: application/json) "
             "or as an HTML form (application/x-www-form-urlencoded)."
         )
-        return _public_error(request, message, status=400, as_json=True)
+        return _public_error(request, plezi_form, message, status=400, as_json=True)
     return None
 
 
@@ -345,10 +346,13 @@ def _content_length(request) -> int:
         return 0  # as Django reads it: a request with no usable length has no body
 
 
-def _public_error(request, message: str, *, status: int, as_json: bool) -> HttpResponse:
+def _public_error(
+    request, plezi_form: Form, message: str, *, status: int, as_json: bool
+) -> HttpResponse:
     if as_json:
         return _with_cors(JsonResponse({"errors": {"__all__": [message]}}, status=status))
-    return render(request, "contacts/public_form_error.html", {"message": message}, status=status)
+    context = {"message": message, "plezi_form": plezi_form}  # for the workspace's branding
+    return render(request, "contacts/public_form_error.html", context, status=status)
 
 
 def _with_cors(response: HttpResponse) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from integration.models import ZohoConnection
+from integration.models import PendingGrant, ZohoConnection
 from integration.zoho import oauth
 from integration.zoho.domains import (
     DataCenter,
@@ -52,7 +52,12 @@ ORG_NOT_CHECKED = format_lazy(
 
 
 class ConnectionProblem(Exception):
-    """A configuration that cannot be saved: `message` says what to do, `field` where."""
+    """A configuration that cannot be saved: `message` says what to do, `field` where.
+
+    `code_unused`: raised before the code went to Zoho, so the same code still works.
+    """
+
+    code_unused = False
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -115,22 +120,37 @@ class Settings:
     crm_url: str
     filter_field: str
     filter_value: str
+    # No code typed, and the tokens a previous try bought (a PendingGrant) fit: use them.
+    use_pending: bool = False
 
 
-def settings_cleaned(data: dict, existing: ZohoConnection | None) -> Settings:
+def settings_cleaned(
+    data: dict, existing: ZohoConnection | None, pending: PendingGrant | None = None
+) -> Settings:
     """Formats only (no network): raises ConnectionProblem naming the field."""
     value = {k: str(data.get(k) or "").strip() for k in _FIELDS}
     dc = _data_center(value["domain"])
     client_id = _client_id(value["client_id"])
     same_client = bool(existing) and existing.client_id == client_id
-    secret = value["client_secret"] or (existing.client_secret if same_client else "")
+    kept = _pending_fits(pending, client_id, dc, value["client_secret"])
+    secret = (
+        value["client_secret"]
+        or (kept.client_secret if kept else "")
+        or (existing.client_secret if same_client else "")
+    )
     if not secret:
         raise ConnectionProblem(
             gettext("Enter the Client Secret shown next to the Client ID in Zoho's API console."),
             field="client_secret",
         )
-    code = _code(value["code"], existing, same_client and existing.domain == dc.key)
+    use_pending = bool(kept) and not value["code"]
+    code = (
+        ""
+        if use_pending
+        else _code(value["code"], existing, same_client and existing.domain == dc.key)
+    )
     return Settings(
+        use_pending=use_pending,
         client_id=client_id,
         client_secret=secret,
         org=_org(value["org"]),
@@ -151,6 +171,17 @@ _FIELDS = (
     "filter_field",
     "filter_value",
 )
+
+
+def _pending_fits(
+    pending: PendingGrant | None, client_id: str, dc: DataCenter, typed_secret: str
+) -> PendingGrant | None:
+    """The waiting tokens, when bought with this client, domain and secret."""
+    if pending is None or (pending.client_id, pending.domain) != (client_id, dc.key):
+        return None
+    if typed_secret and typed_secret != pending.client_secret:
+        return None
+    return pending
 
 
 def _data_center(key: str) -> DataCenter:

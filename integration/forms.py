@@ -120,6 +120,23 @@ class ConnectionForm(forms.Form):
             f"{dc.key}={dc.crm_url}" for dc in data_centers().values()
         )
 
+    def note_secrets(self, *, kept: bool, code_unused: bool) -> list[str]:
+        """After a refusal: the secret fields to type again, their help saying why.
+
+        Secrets are never rendered back. `kept`: the tokens a code bought wait for
+        the next try, with the secret they were bought with, so both may stay empty.
+        """
+        if kept:
+            note = gettext("Kept from your last try: leave empty.")
+            for name in ("client_secret", "code"):
+                # The bound field copied the help text when validation first built it.
+                self.fields[name].help_text = self[name].help_text = (
+                    f"{self.fields[name].help_text} {note}"
+                )
+            return []
+        names = ["client_secret", "code"] if code_unused else ["client_secret"]
+        return [str(self.fields[n].label) for n in names if self.data.get(n)]
+
 
 def initial_for(connection: ZohoConnection) -> dict:
     """Everything but the secrets (never rendered back)."""

@@ -86,6 +86,35 @@ class ZohoConnection(models.Model):
         return bool(self.refresh_token) and self.status != self.Status.NEEDS_RECONNECT
 
 
+class PendingGrant(models.Model):
+    """Tokens from a code whose configuration failed a check made after the exchange.
+
+    A Zoho code works once: when the org or the filter field is wrong, the tokens
+    it bought wait here (encrypted, like the connection's) so the admin corrects
+    the field and saves again without a new code. Used or replaced by the next
+    configuration; never used by the sync.
+    """
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, related_name="pending_grant"
+    )
+    # What the code was exchanged with: another client or domain needs another code.
+    client_id = models.CharField(max_length=200)
+    domain = models.CharField(max_length=10)
+    client_secret = EncryptedTextField()
+    refresh_token = EncryptedTextField()
+    access_token = EncryptedTextField(blank=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+    api_domain = models.URLField(blank=True)
+    scope = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: tokens waiting for a valid configuration"
+
+
 class ZohoConcurrencySlot(models.Model):
     """One of an org's concurrent-call slots, leased for one HTTP call at a time.
 

@@ -1,6 +1,6 @@
 """Reading the mapping: what the sync applies, and what the mapping page shows."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +205,40 @@ def mapping_page(workspace: Workspace, module: str) -> MappingPage:
         options=_options(field_set, meta),
         rows=rows,
         plezi_url=plezi_url_api(meta) if module == Module.LEADS else None,
+    )
+
+
+def mapping_page_refused(
+    page: MappingPage, posted: list[dict], refused: dict[str, list[str]]
+) -> MappingPage:
+    """`page` after a save with refusals: each refused row as the user left it, in error.
+
+    The other rows show what is saved (their changes were saved).
+    """
+    by_key = {row.get("plezi_key"): row for row in posted}
+    known = {option.api_name for option in page.options}
+    rows = [
+        _refused_row(row, by_key[row.plezi.key], refused[row.plezi.key], known)
+        if row.plezi.key in refused and row.plezi.key in by_key
+        else row
+        for row in page.rows
+    ]
+    return replace(page, rows=rows)
+
+
+def _refused_row(row: PageRow, posted: dict, messages: list[str], known: set[str]) -> PageRow:
+    api = (posted.get("zoho_field") or "").strip()
+    return replace(
+        row,
+        zoho_field=api,
+        to_zoho=bool(posted.get("to_zoho")) and row.can_to_zoho,
+        from_zoho=bool(posted.get("from_zoho")) and row.can_from_zoho,
+        level="error",
+        messages=tuple(messages),
+        notes=(_("Not saved: this field keeps its saved mapping until you correct it."),),
+        missing_option=(
+            ZohoOption(api, api, "not in Zoho", missing=True) if api and api not in known else None
+        ),
     )
 
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
+from accounts.audit import CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from contacts.models import Field
@@ -195,11 +196,15 @@ State = tuple[str, frozenset[str], str, str]
 
 @dataclass
 class SaveReport:
-    """What `mapping_save` did: refusals (one message each), rows changed, sync changed."""
+    """What `mapping_save` did: refusals (one message each), rows changed, sync changed.
+
+    `refused`: {Plezi field key: its refusals}, so the page shows each on its row.
+    """
 
     errors: list[str] = field(default_factory=list)
     saved: int = 0
     sync_changed: bool = False
+    refused: dict[str, list[str]] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -218,19 +223,21 @@ def mapping_save(*, workspace: Workspace, module: str, rows: list[dict], actor=N
     if loaded is None:
         return SaveReport(errors=[NOT_CONNECTED])
     meta, fields, stored = loaded
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     targets = _targets(module, fields, stored, rows, meta, errors)
     targets = _without_duplicates(targets, fields, stored, meta, errors)
     before = {pk: _state(m) for pk, m in stored.items()}
     after = {**before, **_write(workspace, module, stored, targets, meta)}
     report = SaveReport(
-        errors=list(dict.fromkeys(errors)),
+        errors=list(dict.fromkeys(message for _, message in errors)),
+        refused=_by_field(errors),
         saved=_count_changed(before, after),
         sync_changed=_syncing(module, fields, before, meta)
         != _syncing(module, fields, after, meta),
     )
     if report.sync_changed:
         workspace_mark_settings_changed(workspace=workspace, change=MAPPING_CHANGED)
+    _audit(workspace, module, fields, before, after, actor)
     logger.info(
         "Mapping of %s %s saved by %s: %d rows changed, %d refusals",
         workspace.slug,
@@ -242,16 +249,62 @@ def mapping_save(*, workspace: Workspace, module: str, rows: list[dict], actor=N
     return report
 
 
+def _audit(workspace, module, fields, before, after, actor) -> None:
+    """One History row per mapping row whose Zoho field or directions changed."""
+    unmapped = ("", frozenset())
+    changed = {
+        pk: (before.get(pk, unmapped)[:2], state[:2])
+        for pk, state in after.items()
+        if state[:2] != before.get(pk, unmapped)[:2]
+    }
+    rows = FieldMapping.objects.for_workspace(workspace).filter(
+        module=module, plezi_field_id__in=changed
+    )
+    for row in rows:
+        (old_api, old_directions), (new_api, new_directions) = changed[row.plezi_field_id]
+        changes = [
+            gettext("%(field)s (%(module)s):")
+            % {"field": fields[row.plezi_field_id].label, "module": gettext(module)}
+        ]
+        if old_api != new_api:
+            changes.append(change_line(gettext("Zoho field"), old_api, new_api))
+        if old_directions != new_directions:
+            changes.append(
+                change_line(
+                    gettext("Directions"), _directions(old_directions), _directions(new_directions)
+                )
+            )
+        audit_log(actor=actor, obj=row, action=CHANGE, changes=changes)
+
+
+def _directions(directions: frozenset[str]) -> str:
+    if directions == {TO_ZOHO, FROM_ZOHO}:
+        return gettext("both ways")
+    if directions == {TO_ZOHO}:
+        return "Plezi → Zoho"
+    if directions == {FROM_ZOHO}:
+        return "Zoho → Plezi"
+    return gettext("none")
+
+
 def mapping_check(*, workspace: Workspace, module: str, row: dict) -> list[str]:
     """The refusals `mapping_save` would give for `row` (same shape), saving nothing."""
     loaded = _load(workspace, _module(module), lock=False)
     if loaded is None:
         return [NOT_CONNECTED]
     meta, fields, stored = loaded
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     targets = _targets(module, fields, stored, [row], meta, errors)
     _without_duplicates(targets, fields, stored, meta, errors)
-    return list(dict.fromkeys(errors))
+    return list(dict.fromkeys(message for _, message in errors))
+
+
+def _by_field(errors: list[tuple[str, str]]) -> dict[str, list[str]]:
+    refused: dict[str, list[str]] = {}
+    for key, message in errors:
+        if message not in refused.setdefault(key, []):
+            refused[key].append(message)
+    return refused
 
 
 def _load(workspace: Workspace, module: str, *, lock: bool):
@@ -289,8 +342,17 @@ def _targets(module, fields, stored, rows, meta, errors) -> dict[int, tuple[str,
     return targets
 
 
-def _target(module, spec: PleziSpec, current, row: dict, meta, errors: list[str]):
-    """What one posted row becomes, or None to keep the saved row as it is."""
+def _target(module, spec: PleziSpec, current, row: dict, meta, errors: list):
+    """What one posted row becomes, or None to keep the saved row as it is.
+
+    Refusals go to `errors` as (Plezi field key, message)."""
+    found: list[str] = []
+    target = _checked_target(module, spec, current, row, meta, found)
+    errors.extend((spec.key, message) for message in found)
+    return target
+
+
+def _checked_target(module, spec: PleziSpec, current, row: dict, meta, errors: list[str]):
     api = (row.get("zoho_field") or "").strip()
     requested = frozenset(d for d in rules.DIRECTIONS if api and row.get(d))
     saved = (current.zoho_field, row_directions(current)) if current else None
@@ -320,19 +382,18 @@ def _first_refusal(module, check) -> str:
     return (usable or list(check.refused.values()))[0]
 
 
-def _without_duplicates(targets, fields, stored, meta, errors: list[str]):
+def _without_duplicates(targets, fields, stored, meta, errors: list[tuple[str, str]]):
     """A Zoho field is written by one Plezi field: the row that keeps it wins."""
     claims = {m.zoho_field: pk for pk, m in stored.items() if m.zoho_field and pk not in targets}
     kept = {}
     for pk, (api, directions) in targets.items():
         if api and claims.get(api, pk) != pk:
-            errors.append(
-                DUPLICATE.format(
-                    zoho=rules.zoho_label(meta[api]),
-                    other=fields[claims[api]].label,
-                    plezi=fields[pk].label,
-                )
+            message = DUPLICATE.format(
+                zoho=rules.zoho_label(meta[api]),
+                other=fields[claims[api]].label,
+                plezi=fields[pk].label,
             )
+            errors.append((fields[pk].key, message))
             current = stored.get(pk)
             if current and current.zoho_field and current.zoho_field not in claims:
                 claims[current.zoho_field] = pk  # keeps its saved row

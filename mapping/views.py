@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from accounts.access import workspace_view
 from mapping.forms import MappingFormSet
 from mapping.models import Module
-from mapping.selectors import mapping_page
+from mapping.selectors import mapping_page, mapping_page_refused
 from mapping.services import mapping_save
 
 MODULES = {"leads": Module.LEADS, "contacts": Module.CONTACTS}
@@ -26,7 +26,10 @@ def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
         raise Http404("No such Zoho module.")
     if request.method == "POST":
         return _save(request, module)
-    page = mapping_page(request.workspace, MODULES[module])
+    return _page(request, module, mapping_page(request.workspace, MODULES[module]))
+
+
+def _page(request: HttpRequest, module: str, page, *, refused: bool = False) -> HttpResponse:
     editable = [row for row in page.rows if row.editable]
     formset = MappingFormSet(
         prefix=PREFIX,
@@ -49,6 +52,7 @@ def mapping_edit(request: HttpRequest, module: str) -> HttpResponse:
         "rows": [(row, next(forms) if row.editable else None) for row in page.rows],
         "can_edit": request.membership.is_admin,
         "workspace_slug": request.workspace.slug,
+        "refused": refused,
     }
     return render(request, "mapping/edit.html", context)
 
@@ -60,14 +64,10 @@ def _save(request: HttpRequest, module: str) -> HttpResponse:
             request, _("The mapping form was incomplete: reload the page and try again.")
         )
         return redirect("mapping:edit", request.workspace.slug, module)
+    rows = [form.cleaned_data for form in formset]
     report = mapping_save(
-        workspace=request.workspace,
-        module=MODULES[module],
-        rows=[form.cleaned_data for form in formset],
-        actor=request.user,
+        workspace=request.workspace, module=MODULES[module], rows=rows, actor=request.user
     )
-    for error in report.errors:
-        messages.error(request, error)
     if report.saved:
         saved = ngettext(
             "Mapping saved: %(count)s field changed.",
@@ -75,6 +75,13 @@ def _save(request: HttpRequest, module: str) -> HttpResponse:
             report.saved,
         )
         messages.success(request, saved % {"count": report.saved})
-    elif not report.errors:
-        messages.info(request, _("Nothing to save: the mapping is unchanged."))
-    return redirect("mapping:edit", request.workspace.slug, module)
+    if not report.errors:
+        if not report.saved:
+            messages.info(request, _("Nothing to save: the mapping is unchanged."))
+        return redirect("mapping:edit", request.workspace.slug, module)
+    for error in report.errors:
+        messages.error(request, error)
+    # Rendered, not redirected: the refused rows keep what the user chose, marked in error.
+    page = mapping_page(request.workspace, MODULES[module])
+    page = mapping_page_refused(page, rows, report.refused)
+    return _page(request, module, page, refused=True)

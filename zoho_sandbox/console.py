@@ -2,11 +2,13 @@
 
 It walks a newcomer through the seed's steps: create a self client (client id and
 secret), generate a code with scopes and a duration (default 3 minutes, as Zoho's), and read the org
-and CRM URL to paste into Plezi.
+and CRM URL to paste into Plezi. Below, the newest Leads and Contacts with the fields Plezi
+writes, so a form's lead is seen arriving.
 """
 
 from __future__ import annotations
 
+import time
 from html import escape
 
 from zoho_sandbox import oauth
@@ -15,12 +17,16 @@ from zoho_sandbox.wire import Reply, Request, html_reply
 
 DEFAULT_SCOPE = "ZohoCRM.settings.fields.all,ZohoCRM.modules.all"
 DURATIONS = (3, 5, 10, 15, 30, 60)
+# The fields Plezi writes (identity, the default mapping's, and the seed's custom ones).
+RECORD_COLUMNS = ("Email", "First_Name", "Last_Name", "Company", "plezi_url", "score", "status")
+RECORDS_SHOWN = 20
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}"
     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;"
     "text-align:left}code{background:#f4f4f4;padding:.1rem .3rem}.box{border:1px solid #8a8;"
     "background:#efe;padding:1rem;margin:1rem 0}label{display:block;margin:.5rem 0}"
+    ".scroll{overflow-x:auto;max-width:100%}"
 )
 
 
@@ -72,8 +78,32 @@ def _code_section(org: Org) -> str:
     )
 
 
+def _records_section(org: Org, module: str) -> str:
+    newest = sorted(org.stores[module].records.values(), key=lambda r: r.modified, reverse=True)
+    shown = newest[:RECORDS_SHOWN]
+    title = f"<h2 id='{module.lower()}'>{module} ({len(newest)})</h2>"
+    if not shown:
+        return f"{title}<p>No {module.lower()} yet.</p>"
+    head = "".join(f"<th>{name}</th>" for name in ("Id", *RECORD_COLUMNS, "Modified_Time"))
+    rows = "".join(_record_row(record) for record in shown)
+    caption = f"<caption>The newest {len(shown)} of {len(newest)} {module}</caption>"
+    table = f"<div class='scroll'><table>{caption}<tr>{head}</tr>{rows}</table></div>"
+    return f"{title}{table}<p><a href='/#{module.lower()}'>Reload</a> to see new ones.</p>"
+
+
+def _record_row(record) -> str:
+    cells = [record.id, *(record.values.get(name) for name in RECORD_COLUMNS)]
+    cells.append(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(record.modified)))
+    return "<tr>" + "".join(f"<td>{escape(_text(value))}</td>" for value in cells) + "</tr>"
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
 def home(org: Org, notice: str = "") -> Reply:
     body = notice + _org_section(org) + _clients_section(org) + _code_section(org)
+    body += _records_section(org, "Leads") + _records_section(org, "Contacts")
     return html_reply(200, _page("Zoho sandbox: developer console", body))
 
 

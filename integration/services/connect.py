@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
+from accounts.audit import ADDITION, CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from integration.checks import (
@@ -27,8 +28,8 @@ from integration.checks import (
 )
 from integration.clients import INTERACTIVE, SLOT_WAIT, TIMEOUT, read_one_lead
 from integration.limits import limiter_for
-from integration.models import ZohoConnection
-from integration.selectors.connection import connection_of
+from integration.models import PendingGrant, ZohoConnection
+from integration.selectors.connection import connection_of, pending_grant_of
 from integration.token_store import ConnectionTokenStore
 from integration.zoho import oauth
 from integration.zoho.client import ZohoClient, new_session
@@ -48,13 +49,17 @@ from integration.zoho.errors import (
     ZohoRateLimited,
     ZohoScopeError,
 )
-from integration.zoho.tokens import Credentials, MemoryTokenStore, TokenGrant
+from integration.zoho.tokens import AccessToken, Credentials, MemoryTokenStore, TokenGrant
 from mapping.models import Module
 from mapping.services import zoho_fields_store
 
 logger = logging.getLogger(__name__)
 
-USED_UP = " This code is now used up: generate a new one before trying again."
+USED_UP = gettext_noop("This code is now used up: generate a new one before trying again.")
+KEPT = gettext_noop(
+    "Your code is not lost: Plezi keeps what Zoho gave for it for an hour. Correct this and "
+    "click “Update your configuration” again, leaving the Client Secret and the Zoho code empty."
+)
 # Stored as is; the resync banner translates it when shown.
 CONFIG_CHANGED = gettext_noop("Configuration changed")
 
@@ -72,18 +77,26 @@ class _Verified:
 def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoConnection:
     """Check a configuration against Zoho and save it, or raise ConnectionProblem.
 
-    In order, stopping at the first problem: formats; the code exchange (or
-    the saved refresh token when no code is given); the org; the field
-    metadata of Leads and Contacts; the filter field. Nothing is stored unless
-    every step passed; then everything is saved in one transaction, the field
-    metadata handed to the mapping, and the workspace told a resync is due.
+    In order, stopping at the first problem: formats (all before the code is
+    exchanged); the code exchange (or, without a code, the tokens a previous try
+    left waiting, else the saved refresh token); the org; the field metadata of
+    Leads and Contacts; the filter field. Nothing is stored unless every step
+    passed; then everything is saved in one transaction, the field metadata
+    handed to the mapping, and the workspace told a resync is due. When a check
+    after the exchange fails for a reason that is not the code's (org, filter
+    field, Zoho busy), the tokens wait in a PendingGrant for the next try.
     Costs 5 Zoho calls with a new code (exchange, org, two field lists, one record read).
     """
     existing = connection_of(workspace)
-    wanted = settings_cleaned(data, existing)
+    pending = _pending_fresh(workspace)
+    try:
+        wanted = settings_cleaned(data, existing, pending)
+    except ConnectionProblem as problem:
+        problem.code_unused = True
+        raise
     session = new_session(pool_size=2)
     try:
-        store, base, grant = _authorise(wanted, existing, session)
+        store, base, grant = _authorise(wanted, existing, pending, session)
         cap = existing.max_concurrency if existing else 10
         limiter = limiter_for(wanted.org, cap, wait=SLOT_WAIT)
         client = ZohoClient(base, store, limiter=limiter, session=session, **INTERACTIVE)
@@ -91,26 +104,73 @@ def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoCo
             verified = _verify(wanted, client)
         except ConnectionProblem as problem:
             if grant:
-                _revoke_quietly(session, wanted.dc, grant.refresh_token)
-                raise ConnectionProblem(problem.message + USED_UP, field=problem.field) from None
+                raise _after_exchange(problem, workspace, wanted, grant, store, session) from None
             raise
         saved = _save(workspace, wanted, existing, store, base, grant, verified, actor)
     finally:
         session.close()
+    if pending and not wanted.use_pending:  # replaced by this save's tokens
+        _revoke_later(pending.domain, pending.refresh_token)
     if (
         grant
         and existing
         and existing.refresh_token
         and existing.refresh_token != grant.refresh_token
     ):
-        _revoke_replaced(existing)
+        _revoke_later(existing.domain, existing.refresh_token)
     return saved
 
 
+def _after_exchange(
+    problem: ConnectionProblem, workspace, wanted: Settings, grant: TokenGrant, store, session
+) -> ConnectionProblem:
+    """A check after the exchange failed: keep the tokens unless the code is at fault."""
+    if problem.field == "code":  # refused token or missing scope: only a new code helps
+        _revoke_quietly(session, wanted.dc, grant.refresh_token)
+        PendingGrant.objects.filter(workspace=workspace).delete()
+        return ConnectionProblem(f"{problem.message} {gettext(USED_UP)}", field=problem.field)
+    _pending_keep(workspace, wanted, grant, store.current())
+    return ConnectionProblem(f"{problem.message} {gettext(KEPT)}", field=problem.field)
+
+
+def _pending_fresh(workspace: Workspace) -> PendingGrant | None:
+    """The waiting tokens if still fresh; older ones are revoked and forgotten."""
+    pending = PendingGrant.objects.filter(workspace=workspace).first()
+    if pending is None or pending_grant_of(workspace) is not None:
+        return pending
+    _revoke_later(pending.domain, pending.refresh_token)
+    pending.delete()
+    return None
+
+
+def _pending_keep(workspace, wanted: Settings, grant: TokenGrant, access) -> None:
+    old = PendingGrant.objects.filter(workspace=workspace).first()
+    fresh = not old or old.refresh_token != grant.refresh_token
+    if old and fresh:
+        _revoke_later(old.domain, old.refresh_token)
+    PendingGrant.objects.update_or_create(
+        workspace=workspace,
+        defaults={
+            "client_id": wanted.client_id,
+            "domain": wanted.dc.key,
+            "client_secret": wanted.client_secret,
+            "refresh_token": grant.refresh_token,
+            "access_token": access.token if access else "",
+            "access_token_expires_at": access.expires_at if access else None,
+            "api_domain": grant.api_domain or "",
+            "scope": grant.scope or "",
+            **({"created_at": timezone.now()} if fresh else {}),
+        },
+    )
+
+
 def _authorise(
-    wanted: Settings, existing: ZohoConnection | None, session
+    wanted: Settings, existing: ZohoConnection | None, pending: PendingGrant | None, session
 ) -> tuple[MemoryTokenStore, str, TokenGrant | None]:
-    """A token store and the CRM base URL: from a new code, or from the saved refresh token."""
+    """A token store and the CRM base URL: from a new code, from the tokens a previous
+    try left waiting, or from the saved refresh token."""
+    if wanted.use_pending:
+        return _authorise_pending(wanted, pending)
     if not wanted.code:
         credentials = Credentials(
             wanted.dc.accounts_url, wanted.client_id, wanted.client_secret, existing.refresh_token
@@ -133,11 +193,31 @@ def _authorise(
         base = _base(grant.api_domain or wanted.dc.api_url, wanted.dc)
     except ConnectionProblem as problem:
         _revoke_quietly(session, wanted.dc, grant.refresh_token)
-        raise ConnectionProblem(problem.message + USED_UP) from None
+        raise ConnectionProblem(f"{problem.message} {gettext(USED_UP)}") from None
     credentials = Credentials(
         wanted.dc.accounts_url, wanted.client_id, wanted.client_secret, grant.refresh_token
     )
     return MemoryTokenStore(credentials, grant.access), base, grant
+
+
+def _authorise_pending(
+    wanted: Settings, pending: PendingGrant
+) -> tuple[MemoryTokenStore, str, TokenGrant]:
+    access = None
+    if pending.access_token:
+        access = AccessToken(pending.access_token, pending.access_token_expires_at)
+    grant = TokenGrant(
+        access_token=pending.access_token,
+        expires_at=pending.access_token_expires_at,
+        refresh_token=pending.refresh_token,
+        api_domain=pending.api_domain or None,
+        scope=pending.scope or None,
+    )
+    credentials = Credentials(
+        wanted.dc.accounts_url, wanted.client_id, pending.client_secret, pending.refresh_token
+    )
+    base = _base(pending.api_domain or wanted.dc.api_url, wanted.dc)
+    return MemoryTokenStore(credentials, access), base, grant
 
 
 def _base(api_domain: str, dc: DataCenter) -> str:
@@ -207,11 +287,16 @@ def _verify_org(wanted: Settings, client: ZohoClient, verified: _Verified) -> No
     actual = other_org(org, wanted.org)
     verified.org_name = str(org.get("company_name") or "")
     if actual:
+        message = gettext(
+            "This code belongs to the Zoho org %(actual)s (%(name)s), not %(wanted)s. Either "
+            "correct the Zoho Org (it is in your CRM address: crm.zoho.%(domain)s/crm/"
+            "%(actual)s/tab/…), or sign in to the org %(wanted)s in Zoho and generate the code "
+            "there."
+        )
+        name = verified.org_name or gettext("no name")
         raise ConnectionProblem(
-            f"This code belongs to the Zoho org {actual} ({verified.org_name or 'no name'}), "
-            f"not {wanted.org}. Either correct the Zoho Org (it is in your CRM address: "
-            f"crm.zoho.{wanted.dc.key}/crm/{actual}/tab/…), or sign in to the org "
-            f"{wanted.org} in Zoho and generate the code there.",
+            message
+            % {"actual": actual, "name": name, "wanted": wanted.org, "domain": wanted.dc.key},
             field="org",
         )
     verified.org_verified = bool(org_of(org))
@@ -224,20 +309,20 @@ def _verify_filter(wanted: Settings, fields: dict[str, list[dict]]) -> str:
         return ""
     present = filter_fields(fields, wanted.filter_field)
     if not present:
-        raise ConnectionProblem(
-            f"Zoho has no field “{wanted.filter_field}” in Leads or Contacts. Create it in Zoho "
-            "(open a contact, click “Edit Page Layout”, add a “Single Line” field), or correct "
-            "the name.",
-            field="filter_field",
+        message = gettext(
+            "Zoho has no field “%(name)s” in Leads or Contacts. Create it in Zoho (open a "
+            "contact, click “Edit Page Layout”, add a “Single Line” field), or correct the name."
         )
+        raise ConnectionProblem(message % {"name": wanted.filter_field}, field="filter_field")
     for module, meta in present.items():
         if not is_single_line(meta):
-            raise ConnectionProblem(
-                f"The Zoho field “{meta.get('api_name')}” of {module} is a "
-                f"“{meta.get('data_type')}” field; the filter needs a “Single Line” field. "
-                "Create a Single Line field in Zoho (Edit Page Layout) and enter its name.",
-                field="filter_field",
+            message = gettext(
+                "The Zoho field “%(name)s” of %(module)s is a “%(type)s” field; the filter needs "
+                "a “Single Line” field. Create a Single Line field in Zoho (Edit Page Layout) "
+                "and enter its name."
             )
+            values = {"name": meta.get("api_name"), "module": module, "type": meta.get("data_type")}
+            raise ConnectionProblem(message % values, field="filter_field")
     return next(iter(present.values()))["api_name"]
 
 
@@ -276,19 +361,73 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
         connection.save()
         for module in Module.values:
             zoho_fields_store(workspace=workspace, module=module, fields=verified.fields[module])
+        PendingGrant.objects.filter(workspace=workspace).delete()
         workspace_mark_settings_changed(workspace=workspace, change=CONFIG_CHANGED)
+        audit_log(
+            actor=actor,
+            obj=connection,
+            action=CHANGE if existing else ADDITION,
+            changes=_connection_changes(existing, connection, reconnected=bool(grant)),
+        )
     return connection
+
+
+# What the audit trail compares, with the page's labels. Secrets are only named.
+_AUDITED = (
+    ("domain", gettext_noop("Zoho domain")),
+    ("org", gettext_noop("Zoho Org")),
+    ("crm_url", gettext_noop("Zoho CRM URL")),
+    ("client_id", gettext_noop("Zoho Client")),
+    ("filter_field", gettext_noop("Zoho contact field")),
+    ("filter_value", gettext_noop("Zoho contact value")),
+)
+
+
+def _connection_changes(
+    before: ZohoConnection | None, after: ZohoConnection, *, reconnected: bool
+) -> list[str]:
+    if before is None:
+        return [
+            gettext("Connected Zoho CRM org %(org)s (%(domain)s).")
+            % {"org": after.org, "domain": after.domain}
+        ]
+    lines = [
+        change_line(gettext(label), getattr(before, name), getattr(after, name))
+        for name, label in _AUDITED
+        if getattr(before, name) != getattr(after, name)
+    ]
+    if before.client_secret != after.client_secret:
+        lines.append(gettext("Zoho Client Secret changed."))
+    if reconnected:
+        lines.append(gettext("Reconnected with a new Zoho code."))
+    return lines or [gettext("Configuration checked again, nothing changed.")]
 
 
 def connection_limits_update(
     *, connection: ZohoConnection, edition: str, daily_credit_cap: int | None, actor=None
 ) -> ZohoConnection:
     """The org's Zoho edition (its calls in flight) and the sync's own daily credit cap."""
+    before = (connection.get_edition_display(), connection.daily_credit_cap)
     _set_edition(connection, Edition(edition))
     connection.daily_credit_cap, connection.updated_by = daily_credit_cap, actor
-    connection.save(
-        update_fields=["edition", "max_concurrency", "daily_credit_cap", "updated_by", "updated_at"]
-    )
+    with transaction.atomic():
+        connection.save(
+            update_fields=[
+                "edition",
+                "max_concurrency",
+                "daily_credit_cap",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+        after = (connection.get_edition_display(), connection.daily_credit_cap)
+        labels = (gettext("Zoho CRM edition"), gettext("Daily credit cap for the sync"))
+        changes = [
+            change_line(label, old, new)
+            for label, old, new in zip(labels, before, after, strict=True)
+            if old != new
+        ]
+        audit_log(actor=actor, obj=connection, action=CHANGE, changes=changes)
     return connection
 
 
@@ -313,13 +452,14 @@ def _revoke_quietly(session, dc: DataCenter, refresh_token: str | None) -> None:
         logger.warning("Could not revoke an unused Zoho refresh token: %s", error.message)
 
 
-def _revoke_replaced(old: ZohoConnection) -> None:
+def _revoke_later(domain: str, refresh_token: str) -> None:
+    """Revoke a token no longer kept, on a session of its own."""
     try:
-        dc = data_center(old.domain)
+        dc = data_center(domain)
     except UnknownDataCenter:
         return
     session = new_session(pool_size=1)
     try:
-        _revoke_quietly(session, dc, old.refresh_token)
+        _revoke_quietly(session, dc, refresh_token)
     finally:
         session.close()

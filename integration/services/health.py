@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.audit import CHANGE, audit_log
 from integration.checks import (
     ORG_NOT_CHECKED,
     ConnectionProblem,
@@ -171,6 +173,12 @@ def connection_disconnect(*, connection: ZohoConnection, actor=None) -> bool:
         updated_at=timezone.now(),
     )
     connection.refresh_from_db()
+    audit_log(
+        actor=actor,
+        obj=connection,
+        action=CHANGE,
+        changes=[gettext("Disconnected Zoho CRM: its tokens are revoked and deleted.")],
+    )
     return revoked
 
 

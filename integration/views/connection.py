@@ -6,17 +6,28 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import workspace_view
 from integration.checks import ConnectionProblem
 from integration.forms import ConnectionForm, LimitsForm
-from integration.selectors.connection import connection_of, connection_state
+from integration.selectors.connection import (
+    connection_of,
+    connection_state,
+    pending_grant_of,
+    recent_changes,
+)
 from integration.services.connect import connection_limits_update, connection_update
 from integration.services.health import (
     connection_check,
     connection_disconnect,
     connection_refresh_fields,
+)
+
+CONNECTED = gettext_lazy(
+    "Zoho CRM is connected and your configuration is saved. Check the fields below, review "
+    "the mapping, then launch a synchronisation."
 )
 
 
@@ -25,25 +36,26 @@ from integration.services.health import (
 def connection(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
     existing = connection_of(workspace)
-    form = None
+    form, retype = None, []
     if request.membership.is_admin:
         form = ConnectionForm(request.POST or None, connection=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            connection_update(workspace=workspace, data=form.cleaned_data, actor=request.user)
-        except ConnectionProblem as problem:
-            form.add_error(problem.field, problem.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Zoho CRM is connected and your configuration is saved. Check the fields "
-                    "below, review the mapping, then launch a synchronisation."
-                ),
-            )
-            return redirect("integration:connection", workspace.slug)
+    if request.method == "POST":
+        code_unused = True
+        if form.is_valid():
+            try:
+                connection_update(workspace=workspace, data=form.cleaned_data, actor=request.user)
+            except ConnectionProblem as problem:
+                form.add_error(problem.field, problem.message)
+                code_unused = problem.code_unused
+            else:
+                messages.success(request, CONNECTED)
+                return redirect("integration:connection", workspace.slug)
+        kept = pending_grant_of(workspace) is not None
+        retype = form.note_secrets(kept=kept, code_unused=code_unused)
+    elif form is not None and pending_grant_of(workspace) is not None:
+        form.note_secrets(kept=True, code_unused=False)  # back later, within the hour
     limits_form = LimitsForm(instance=existing) if existing and form is not None else None
-    return _page(request, form, limits_form)
+    return _page(request, form, limits_form, retype=retype)
 
 
 @workspace_view(admin=True)
@@ -65,14 +77,16 @@ def limits(request: HttpRequest) -> HttpResponse:
     return redirect("integration:connection", request.workspace.slug)
 
 
-def _page(request: HttpRequest, form, limits_form) -> HttpResponse:
+def _page(request: HttpRequest, form, limits_form, *, retype=()) -> HttpResponse:
     return render(
         request,
         "integration/connection.html",
         {
             "form": form,
+            "retype": retype,
             "limits_form": limits_form,
             "state": connection_state(request.workspace),
+            "changes": recent_changes(request.workspace),
             "mapping_url": _optional_url("mapping:index", request.workspace.slug),
         },
     )

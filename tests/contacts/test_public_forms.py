@@ -406,3 +406,27 @@ def test_nested_json_values_are_refused_and_change_nothing(client, workspace, pl
     assert response.json() == {"errors": {"first_name": ["First name: send text, not an object."]}}
     contact = Contact.objects.get()
     assert (contact.first_name, contact.company) == ("Vi", "")
+
+
+def test_visitors_see_the_workspaces_name_not_the_products(client, workspace, plezi_form):
+    pages = [
+        client.get(_public(plezi_form)),
+        _post_html(client, plezi_form, {"email": "vera@example.test"}),
+    ]
+
+    for response in pages:
+        page = response.content.decode()
+        assert '<span class="navbar-brand text-break">Acme</span>' in page
+        assert "<title>Newsletter · Acme</title>" in page
+        assert "Zoho" not in page and "Plezi ⇄" not in page
+
+
+def test_a_refused_submission_is_branded_too(client, workspace, plezi_form, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT = 1
+    _post_html(client, plezi_form, {"email": "vera@example.test"})
+
+    refused = _post_html(client, plezi_form, {"email": "vera@example.test"})
+
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert '<span class="navbar-brand text-break">Acme</span>' in page and "Zoho" not in page

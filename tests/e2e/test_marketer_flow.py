@@ -92,7 +92,13 @@ def test_marketer_connects_maps_synchronises_and_a_form_reaches_zoho(
     page.get_by_role("button", name="Save the mapping").click()
     refusal = page.get_by_role("alert").filter(has_text="Behaviour score")
     expect(refusal).to_contain_text("can only be sent to the Zoho field “score”")
-    expect(page.get_by_label("Zoho field for Behaviour score")).to_have_value("score")
+    # The refused row keeps the choice, marked in error on the row itself.
+    expect(page.get_by_label("Zoho field for Behaviour score")).to_have_value("City")
+    score_row = page.get_by_role("row").filter(
+        has=page.get_by_label("Zoho field for Behaviour score")
+    )
+    expect(score_row).to_contain_text("Error")
+    expect(score_row).to_contain_text("can only be sent to the Zoho field “score”")
     screenshot(page, "05-mapping-refusal")
 
     # 6. Synchronise now: a lead a sales rep typed in Zoho comes along.

@@ -250,3 +250,42 @@ def test_empty_state_links_to_the_connection_page(owner_client, workspace):
 
     connection_url = reverse("integration:connection", args=["acme"])
     assert f'<a class="btn btn-primary" href="{connection_url}">Connect Zoho CRM</a>' in html
+
+
+def row_of(response, key: str):
+    return next(row for row, _ in response.context["rows"] if row.plezi.key == key)
+
+
+def test_a_refused_row_keeps_the_choice_and_shows_its_error_on_the_row(owner_client, connected):
+    page = owner_client.get(LEADS_URL)
+    data = set_row(form_data(page), page, "behaviour_score", zoho_field="City", to_zoho=True)
+    data = set_row(data, page, "company", zoho_field="Description", to_zoho=True)
+
+    response = owner_client.post(LEADS_URL, data)
+
+    assert response.status_code == 200  # rendered, so the choices survive
+    refused = row_of(response, "behaviour_score")
+    assert (refused.zoho_field, refused.to_zoho, refused.level) == ("City", True, "error")
+    assert refused.messages == ("Behaviour score can only be sent to the Zoho field “score”.",)
+    html = response.content.decode()
+    assert '<option value="City" selected>' in html
+    assert "Not saved: this field keeps its saved mapping until you correct it." in html
+    assert "The rows marked “Error” were not saved" in html
+    # The other change was saved, and its row says so.
+    assert state(connected, "company")[0] == "Description"
+    assert row_of(response, "company").level != "error"
+    assert "Mapping saved: 1 field changed." in html
+    assert not FieldMapping.objects.filter(zoho_field="City", plezi_field__key="behaviour_score")
+
+
+def test_a_zoho_field_claimed_twice_is_refused_on_the_second_row(owner_client, connected):
+    page = owner_client.get(LEADS_URL)
+    data = set_row(form_data(page), page, "company", zoho_field="Description", to_zoho=True)
+    data = set_row(data, page, "city", zoho_field="Description", to_zoho=True)
+
+    response = owner_client.post(LEADS_URL, data)
+
+    losing = row_of(response, "city")
+    assert losing.level == "error" and losing.zoho_field == "Description"
+    assert "Zoho “Description” is already mapped to “Company”" in losing.messages[0]
+    assert row_of(response, "company").level != "error"

@@ -30,6 +30,8 @@ SKIPPED = {
     # Public by design too (the invited person may have no account yet), by token:
     # tests/accounts/test_invitations.py checks a token opens its own invitation only.
     "invitation_accept": "the page accepting an invitation",
+    # Public like the static files it points to: a redirect to the icon, no data.
+    "favicon": "the browser's icon",
 }
 
 # URL kwargs with one value whatever the view.

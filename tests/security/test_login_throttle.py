@@ -51,7 +51,8 @@ def test_the_sixth_attempt_is_locked_out_even_with_the_right_password(axes_on, o
     sixth = log_in(client, owner.username, PASSWORD)
 
     assert [r.status_code for r in failures] == [200, 200, 200, 200, LOCKED_OUT]
-    assert "Please enter a correct username and password" in failures[0].content.decode()
+    assert "Please enter a correct email and password" in failures[0].content.decode()
+    assert "correct username" not in failures[0].content.decode()
     assert sixth.status_code == LOCKED_OUT
     page = sixth.content.decode()
     assert "Too many failed logins" in page and "Try again later" in page

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from integration.models import ZohoConnection
+from integration.models import PendingGrant, ZohoConnection
 
 SECRETS = ["client_secret", "refresh_token", "access_token"]
 
@@ -18,4 +18,7 @@ class Command(BaseCommand):
             for connection in connections:
                 # Reading decrypts with whichever key fits; saving encrypts with the first.
                 connection.save(update_fields=SECRETS)
+            # Tokens waiting for a corrected configuration are secrets too.
+            for pending in PendingGrant.objects.select_for_update().order_by("pk"):
+                pending.save(update_fields=SECRETS)
         self.stdout.write(f"Re-encrypted the secrets of {len(connections)} Zoho connection(s).")
