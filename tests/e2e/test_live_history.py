@@ -29,6 +29,6 @@ def test_the_history_and_the_banner_come_in_by_themselves_when_the_run_ends(
     expect(page.locator("#current-run")).to_contain_text("Sent to Zoho 3")
     today = page.locator(".sync-chart-day").last
     today.focus()
-    expect(today.locator(".sync-chart-tip")).to_have_css("opacity", "1")
+    expect(today.locator(".sync-chart-tip")).to_be_visible()
     expect(today).to_contain_text("3 records created or updated; 1 skipped or failed")
     screenshot(page, "live-history")
