@@ -5,8 +5,6 @@ commands, the admin), so they share one set of checks and messages.
 """
 
 import logging
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,20 +14,15 @@ from accounts.audit import ADDITION, CHANGE, audit_log, change_line
 from accounts.models import Workspace
 from accounts.services import workspace_mark_settings_changed
 from integration.checks import (
-    MODULES_SCOPE_MISSING,
-    SCOPE_MISSING,
     ConnectionProblem,
     Settings,
-    filter_fields,
-    is_single_line,
-    org_of,
-    other_org,
     settings_cleaned,
 )
-from integration.clients import INTERACTIVE, SLOT_WAIT, TIMEOUT, read_one_lead
+from integration.clients import INTERACTIVE, SLOT_WAIT, TIMEOUT
 from integration.limits import limiter_for
 from integration.models import PendingGrant, ZohoConnection
 from integration.selectors.connection import connection_of, pending_grant_of
+from integration.services.verification import verified_scopes, verify
 from integration.token_store import ConnectionTokenStore
 from integration.zoho import oauth
 from integration.zoho.client import ZohoClient, new_session
@@ -41,13 +34,12 @@ from integration.zoho.domains import (
     api_base,
     data_center,
 )
-from integration.zoho.editions import ALLOWANCES, Edition, edition_of
+from integration.zoho.editions import ALLOWANCES, Edition
 from integration.zoho.errors import (
     ZohoAuthError,
     ZohoError,
     ZohoNetworkError,
     ZohoRateLimited,
-    ZohoScopeError,
 )
 from integration.zoho.tokens import AccessToken, Credentials, MemoryTokenStore, TokenGrant
 from mapping.models import Module
@@ -62,15 +54,6 @@ KEPT = gettext_noop(
 )
 # Stored as is; the resync banner translates it when shown.
 CONFIG_CHANGED = gettext_noop("Configuration changed")
-
-
-@dataclass
-class _Verified:
-    org_name: str = ""
-    org_verified: bool = False
-    edition: Edition | None = None  # from the org's license, when the org can be read
-    fields: dict[str, list[dict]] = field(default_factory=dict)
-    filter_field: str = ""
 
 
 # ---- configure ---------------------------------------------------------------------------
@@ -101,7 +84,7 @@ def connection_update(*, workspace: Workspace, data: dict, actor=None) -> ZohoCo
         limiter = limiter_for(wanted.org, cap, wait=SLOT_WAIT)
         client = ZohoClient(base, store, limiter=limiter, session=session, **INTERACTIVE)
         try:
-            verified = _verify(wanted, client)
+            verified = verify(wanted, client)
         except ConnectionProblem as problem:
             if grant:
                 raise _after_exchange(problem, workspace, wanted, grant, store, session) from None
@@ -250,82 +233,6 @@ def _exchange_problem(error: ZohoError, dc: DataCenter) -> ConnectionProblem:
     )
 
 
-def _verify(wanted: Settings, client: ZohoClient) -> _Verified:
-    verified = _Verified()
-    with _zoho_problems(scope_missing=SCOPE_MISSING):
-        _verify_org(wanted, client, verified)
-        for module in Module.values:
-            verified.fields[module] = client.fields(module)
-    with _zoho_problems(scope_missing=MODULES_SCOPE_MISSING):
-        read_one_lead(client)
-    verified.filter_field = _verify_filter(wanted, verified.fields)
-    return verified
-
-
-@contextmanager
-def _zoho_problems(*, scope_missing: str):
-    """Zoho's refusals during the checks, as the form's messages (nothing saved)."""
-    try:
-        yield
-    except ZohoScopeError:
-        raise ConnectionProblem(scope_missing, field="code") from None
-    except ZohoAuthError as error:
-        raise ConnectionProblem(error.message, field="code") from None
-    except ZohoError as error:
-        raise ConnectionProblem(
-            f"Zoho did not answer as expected: {error.message} Nothing was saved; try again "
-            "in a minute."
-        ) from None
-
-
-def _verify_org(wanted: Settings, client: ZohoClient, verified: _Verified) -> None:
-    try:
-        org = client.org()
-    except ZohoScopeError:
-        # The seed's scopes do not always cover GET /org: keep going, unverified.
-        return
-    actual = other_org(org, wanted.org)
-    verified.org_name = str(org.get("company_name") or "")
-    if actual:
-        message = gettext(
-            "This code belongs to the Zoho org %(actual)s (%(name)s), not %(wanted)s. Either "
-            "correct the Zoho Org (it is in your CRM address: crm.zoho.%(domain)s/crm/"
-            "%(actual)s/tab/…), or sign in to the org %(wanted)s in Zoho and generate the code "
-            "there."
-        )
-        name = verified.org_name or gettext("no name")
-        raise ConnectionProblem(
-            message
-            % {"actual": actual, "name": name, "wanted": wanted.org, "domain": wanted.dc.key},
-            field="org",
-        )
-    verified.org_verified = bool(org_of(org))
-    verified.edition = edition_of(org)
-
-
-def _verify_filter(wanted: Settings, fields: dict[str, list[dict]]) -> str:
-    """The filter field's API name (a label is accepted), checked in Leads and Contacts."""
-    if not wanted.filter_field:
-        return ""
-    present = filter_fields(fields, wanted.filter_field)
-    if not present:
-        message = gettext(
-            "Zoho has no field “%(name)s” in Leads or Contacts. Create it in Zoho (open a "
-            "contact, click “Edit Page Layout”, add a “Single Line” field), or correct the name."
-        )
-        raise ConnectionProblem(message % {"name": wanted.filter_field}, field="filter_field")
-    for module, meta in present.items():
-        if not is_single_line(meta):
-            message = gettext(
-                "The Zoho field “%(name)s” of %(module)s is a “%(type)s” field; the filter needs "
-                "a “Single Line” field. Create a Single Line field in Zoho (Edit Page Layout) "
-                "and enter its name."
-            )
-            values = {"name": meta.get("api_name"), "module": module, "type": meta.get("data_type")}
-            raise ConnectionProblem(message % values, field="filter_field")
-    return next(iter(present.values()))["api_name"]
-
-
 def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> ZohoConnection:
     now = timezone.now()
     access = store.current()
@@ -342,7 +249,7 @@ def _save(workspace, wanted, existing, store, base, grant, verified, actor) -> Z
         connection.client_id, connection.client_secret = wanted.client_id, wanted.client_secret
         if grant:
             connection.refresh_token, connection.connected_at = grant.refresh_token, now
-            connection.scopes = grant.scope or _verified_scopes(verified)
+            connection.scopes = grant.scope or verified_scopes(verified)
         if access:
             connection.access_token = access.token
             connection.access_token_expires_at = access.expires_at
@@ -433,13 +340,6 @@ def connection_limits_update(
 
 def _set_edition(connection: ZohoConnection, edition: Edition) -> None:
     connection.edition, connection.max_concurrency = edition, ALLOWANCES[edition].concurrency
-
-
-def _verified_scopes(verified: _Verified) -> str:
-    scopes = ["ZohoCRM.settings.fields (field metadata read)"]
-    if verified.org_verified:
-        scopes.append("org read")
-    return ", ".join(scopes)
 
 
 def _revoke_quietly(session, dc: DataCenter, refresh_token: str | None) -> None:
