@@ -68,6 +68,12 @@ def print_figures(figures: dict, options) -> int:
         "edits lost (a field holds a value the sync's rule does not allow)", findings.lost_edits
     )
     line(
+        f"rep edits overwritten by a write made from an earlier read (Zoho has no conditional "
+        f"update; from the sandbox's read and write logs): {len(findings.overwritten_unseen)}"
+    )
+    for item in findings.overwritten_unseen[:SHOWN]:
+        line(f"    {item}")
+    line(
         f"failed records visible as issues: {sum(findings.visible_failures.values())} "
         f"({_counts(findings.visible_failures)}); failed once, then retried to success: "
         f"{findings.retried_to_success}"

@@ -119,6 +119,9 @@ class Soak:
         from zoho_sandbox.testing import SandboxHandle
 
         self.sandbox = SandboxHandle(self.sandbox_url)
+        # The product's reads of each lead, beside its writes: what the edits check needs to
+        # tell Zoho's read-then-write window (soak/verify.py).
+        self.sandbox.set_limits(log_reads=True)
         self.ledger = Ledger(self.options.seed)
         options = self.options
         self.tenants = world.build(
@@ -198,8 +201,9 @@ class Soak:
         say("faults off; one more sync in every workspace")
         self._sync_everywhere(timeout=240)
         leads, contacts = self.sandbox.records("Leads"), self.sandbox.records("Contacts")
-        self._keep_for_post_mortem(leads, contacts)
-        zoho = verify.Zoho(leads, contacts)
+        writes, reads = self.sandbox.writes(), self.sandbox.reads()
+        self._keep_for_post_mortem(leads, contacts, writes)
+        zoho = verify.Zoho(leads, contacts, writes, reads)
         findings = verify.check(self.tenants, self.ledger, zoho)
         self.figures.update(
             converge_seconds=time.time() - faults_off,
@@ -211,7 +215,7 @@ class Soak:
             ),
             forms=verify.check_forms(
                 self.ledger.submissions,
-                self.sandbox.writes(),
+                writes,
                 self.figures["trials"],
                 lease=float(self.knobs["SYNC_LEASE_SECONDS"]),
                 recover=float(self.knobs["SYNC_RECOVER_SECONDS"]),
@@ -221,14 +225,15 @@ class Soak:
             reincarnations=_count_lines(self.logs, "reincarnated"),
         )
 
-    def _keep_for_post_mortem(self, leads: list[dict], contacts: list[dict]) -> None:
-        """Zoho's final records and the ledger's writes, next to the logs."""
+    def _keep_for_post_mortem(self, leads: list[dict], contacts: list[dict], zoho_writes) -> None:
+        """Zoho's final records, its write log and the ledger's writes, next to the logs."""
         writes = [
             {"workspace": slug, "email": email, "field": key, **asdict(write)}
             for (slug, email, key), history in self.ledger.writes.items()
             for write in history
         ]
-        for name, data in (("zoho-leads", leads), ("zoho-contacts", contacts), ("writes", writes)):
+        kept = {"zoho-leads": leads, "zoho-contacts": contacts, "zoho-writes": zoho_writes}
+        for name, data in {**kept, "writes": writes}.items():
             (self.logs / f"{name}.json").write_text(json.dumps(data, default=str))
 
     def _quiet_trial(self) -> None:

@@ -34,18 +34,43 @@ class Findings:
     scope_leaks: list[str] = field(default_factory=list)
     unexplained: list[str] = field(default_factory=list)
     lost_edits: list[str] = field(default_factory=list)
+    # Rep edits a product write overwrote within Zoho's read-then-write window (Zoho has no
+    # conditional update): counted and shown, not lost edits of the sync's making.
+    overwritten_unseen: list[str] = field(default_factory=list)
     visible_failures: Counter = field(default_factory=Counter)
     retried_to_success: int = 0
 
 
 class Zoho:
-    """Every record of the sandbox org, indexed."""
+    """Every record of the sandbox org, indexed, and (from the sandbox's own logs) when the
+    product read and wrote each lead."""
 
-    def __init__(self, leads: list[dict], contacts: list[dict]) -> None:
+    def __init__(self, leads: list[dict], contacts: list[dict], writes=(), reads=()) -> None:
         self.leads = {str(r["id"]): r for r in leads}
         self.contacts = {str(r["id"]): r for r in contacts}
         self.leads_by_email = _by_email(leads)
         self.contacts_by_email = _by_email(contacts)
+        self.product_writes: dict[str, list[dict]] = defaultdict(list)
+        for write in writes:
+            if write["by"] == "api" and write["module"] == LEADS and write["op"] != "delete":
+                self.product_writes[write["id"]].append(write)
+        self.product_reads: dict[str, list[float]] = defaultdict(list)
+        for read in reads:
+            if read["module"] == LEADS:
+                for record_id in read["ids"]:
+                    self.product_reads[record_id].append(read["at"])
+
+    def overwritten_unseen(self, lead_id: str, api_name: str, write: Write) -> bool:
+        """Whether the product wrote `api_name` of the lead after the rep's `write` without
+        having read the lead since: Zoho has no conditional update, so a write made from a
+        read just before the rep's can only overwrite it (the read-then-write window)."""
+        for product in self.product_writes.get(lead_id, ()):
+            if api_name not in product["fields"] or product["at"] <= write.start:
+                continue
+            seen = [at for at in self.product_reads.get(lead_id, ()) if at < product["at"]]
+            if not seen or max(seen) < write.end:
+                return True
+        return False
 
 
 def _by_email(records: list[dict]) -> dict[str, list[dict]]:
@@ -202,17 +227,33 @@ class WorkspaceCheck:
             zoho = [w for w in writes if w.side == ZOHO]
             touched = self.ledger.touched.get((slug, email), ())
             incoming = key in pulled[CONTACTS if converted else LEADS]
+            unseen = self._overwritten_unseen(state, key, zoho, converted)
             reaching = plezi + (zoho if incoming else [])
-            self._judge(email, key, "Plezi", plain(contact.value(key)), reaching, touched)
+            mine = plain(contact.value(key))
+            self._judge(email, key, "Plezi", mine, reaching, touched, unseen)
             if converted or not state or state.zoho_module != LEADS:
                 continue  # a Zoho Contact takes no writes from Plezi: nothing to compare
             record, pair = self.zoho.leads.get(state.zoho_id), self.pairs[LEADS].get(key)
             if record and pair:
                 reaching = zoho + (plezi if key in pushed else [])
-                self._judge(email, key, "Zoho", _zoho_value(pair, record), reaching, touched)
+                theirs = _zoho_value(pair, record)
+                self._judge(email, key, "Zoho", theirs, reaching, touched, unseen)
 
-    def _judge(self, email, key, side, value, reaching: list[Write], touched) -> None:
+    def _overwritten_unseen(self, state, key: str, zoho: list[Write], converted) -> list[Write]:
+        """The rep's writes of `key` the product may have overwritten without seeing them."""
+        pair = self.pairs[LEADS].get(key)
+        if converted or not state or state.zoho_module != LEADS or pair is None:
+            return []
+        lead_id, api_name = state.zoho_id, pair.zoho_api_name
+        return [w for w in zoho if self.zoho.overwritten_unseen(lead_id, api_name, w)]
+
+    def _judge(self, email, key, side, value, reaching: list[Write], touched, unseen) -> None:
         allowed = could_end_with(reaching, touched, key=key)
+        if unseen and value not in allowed:
+            rest = [w for w in reaching if w not in unseen]
+            if value in could_end_with(rest, touched, key=key):
+                self.findings.overwritten_unseen.append(f"{self.tenant.slug} {email} {key}")
+                return
         if allowed and value not in allowed:
             could = ", ".join(sorted(repr(v) for v in allowed))
             every = ", ".join(f"{w.side} {w.value!r} {w.start:.2f}-{w.end:.2f}" for w in reaching)

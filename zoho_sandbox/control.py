@@ -179,11 +179,19 @@ def all_records(org: Org, request: Request, module: str) -> Reply:
 
 def write_log(org: Org, request: Request) -> Reply:
     """Every record write since `?after=` (a sequence number), in commit order."""
+    return json_reply(200, {"data": org.writes[_after(request) :]})
+
+
+def read_log(org: Org, request: Request) -> Reply:
+    """Every API read of records since `?after=`, with the log_reads setting on."""
+    return json_reply(200, {"data": org.reads[_after(request) :]})
+
+
+def _after(request: Request) -> int:
     try:
-        after = int(request.query.get("after") or 0)
+        return max(int(request.query.get("after") or 0), 0)
     except ValueError:
         raise ControlError(400, "after must be a whole number") from None
-    return json_reply(200, {"data": org.writes[max(after, 0) :]})
 
 
 def seed_records(org: Org, request: Request) -> Reply:
@@ -281,6 +289,7 @@ ROUTES: list[tuple[str, re.Pattern, Handler]] = [
         ("POST", f"records/{MOD}", create_records),
         ("GET", f"records/{MOD}", all_records),
         ("GET", "writes", write_log),
+        ("GET", "reads", read_log),
         ("PATCH", rf"records/{MOD}/(?P<record_id>\d+)", update_record),
         ("DELETE", rf"records/{MOD}/(?P<record_id>\d+)", delete_record),
         ("PUT", "conversion_mapping", set_conversion_mapping),

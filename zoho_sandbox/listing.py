@@ -222,6 +222,7 @@ def _page_reply(
     chunk = [store.records[i] for i in ids[start : start + per_page] if i in store.records]
     if not chunk:
         return empty(304 if since is not None else 204)
+    org.log_read(module, chunk)
     render = Renderer(org, module, _fields_param(request.query), v8=not request.legacy)
     more = start + per_page < len(ids)
     info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": more}
@@ -259,6 +260,7 @@ def _by_ids(org: Org, module: str, request: Request) -> Reply:
     chunk = [store.records[i] for i in wanted if i in store.records]
     if not chunk:
         return empty(204)
+    org.log_read(module, chunk)
     render = Renderer(org, module, _fields_param(query), v8=not request.legacy)
     info = {"per_page": MAX_PER_PAGE, "count": len(chunk), "page": 1, "more_records": False}
     return Reply(200, render.page(chunk, info), {"Content-Type": JSON_TYPE})
@@ -269,6 +271,7 @@ def get_record(org: Org, module: str, record_id: str, request: Request) -> Reply
     record = org.stores[module].records.get(record_id)
     if record is None:
         return empty(204)
+    org.log_read(module, [record])
     render = Renderer(org, module, _fields_param(request.query), v8=not request.legacy)
     return json_reply(200, {"data": [render(record)]})
 
@@ -307,6 +310,7 @@ def _search(org: Org, module: str, request: Request) -> Reply:
     chunk = [records[i] for i in ids[start : start + per_page] if i in records]
     if not chunk:
         return empty(204)
+    org.log_read(module, chunk)
     render = Renderer(org, module, _fields_param(query), v8=not request.legacy)
     info = {
         "per_page": per_page,

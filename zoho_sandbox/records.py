@@ -68,7 +68,7 @@ def insert(org: Org, module: str, data: Any, actor: str) -> dict:
     now = int(org.now())
     record = Record(org.new_id(), values, now, now, actor, actor)
     org.stores[module].add(record)
-    org.log_write("create", module, record, actor)
+    org.log_write("create", module, record, actor, values)
     _encode(org, module, record)
     return _success(org, record, "record added")
 
@@ -91,7 +91,7 @@ def update(org: Org, module: str, record_id: Any, data: Any, actor: str) -> dict
         return error
     record.modified, record.modified_by = int(org.now()), actor
     org.stores[module].change(record, values)
-    org.log_write("update", module, record, actor)
+    org.log_write("update", module, record, actor, values)
     _encode(org, module, record)
     return _success(org, record, "record updated")
 

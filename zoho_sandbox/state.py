@@ -57,6 +57,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     # comes with HTTP 200 as well as 400 (§10): 200, the harder case, by default.
     "access_tokens_per_refresh_token_per_10_minutes": 10,
     "token_throttle_status": 200,
+    # An instrument, not a kindness: keep every record read by the API (GET /__sandbox__/
+    # reads), so a checker can tell a write made without seeing an earlier one. Off: memory.
+    "log_reads": False,
 }
 UNLIMITED_OK = {"credits_per_day"}  # None: no limit (Ultimate)
 
@@ -137,6 +140,7 @@ class Org:
             self.credits = CreditLedger()
             # Every record write, in commit order (the org's lock): what a checker judges by.
             self.writes: list[dict] = []
+            self.reads: list[dict] = []  # with the log_reads setting
             self.faults.clear()
             self.reset_stats()
             self.dirty.set()
@@ -146,8 +150,8 @@ class Org:
         self.gate.max_seen = self.gate.in_flight
         self.sub_gate.max_seen = self.sub_gate.in_flight
 
-    def log_write(self, op: str, module: str, record, actor: str) -> None:
-        """Note a committed write of `record` (callers hold ``lock``)."""
+    def log_write(self, op: str, module: str, record, actor: str, fields=()) -> None:
+        """Note a committed write of `record` and the `fields` it set (callers hold ``lock``)."""
         self.writes.append(
             {
                 "seq": len(self.writes) + 1,
@@ -157,8 +161,17 @@ class Org:
                 "id": record.id,
                 "email": str(record.values.get("Email") or "").lower(),
                 "by": "rep" if actor == self.rep_id else "api",
+                "fields": sorted(fields),
             }
         )
+
+    def log_read(self, module: str, records) -> None:
+        """Note that the API read `records` as they are now (callers hold ``lock``)."""
+        if self.settings["log_reads"]:
+            ids = [record.id for record in records]
+            self.reads.append(
+                {"seq": len(self.reads) + 1, "at": time.time(), "module": module, "ids": ids}
+            )
 
     # ---- identity --------------------------------------------------------------------
     def new_id(self) -> str:

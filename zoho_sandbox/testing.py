@@ -121,8 +121,13 @@ class SandboxHandle:
         return self._call("GET", f"records/{module}{query}")["data"]
 
     def writes(self, after: int = 0) -> list[dict]:
-        """Record writes in commit order: seq, at (wall clock), op, module, id, email, by."""
+        """Record writes in commit order: seq, at (wall clock), op, module, id, email, by,
+        fields (the API names set)."""
         return self._call("GET", f"writes?after={after}")["data"]
+
+    def reads(self, after: int = 0) -> list[dict]:
+        """API reads of records (with the log_reads setting): seq, at, module, ids."""
+        return self._call("GET", f"reads?after={after}")["data"]
 
     def seed(self, module: str, count: int, seed: int = 0) -> dict:
         return self._call("POST", "seed", {"module": module, "count": count, "seed": seed})

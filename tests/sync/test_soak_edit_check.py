@@ -104,3 +104,28 @@ def test_lost_edits_are_judged_by_the_rule_through_the_product(connected, zoho, 
         "Plezi holds 'Rep city', but the writes that could be last were 'Visitor city'",
         "Zoho holds 'Rep city', but the writes that could be last were 'Visitor city'",
     ]
+
+
+def test_a_rep_edit_overwritten_from_an_earlier_read_is_counted_apart(connected, zoho, workspace):
+    """Zoho has no conditional update: a push made from a read older than the rep's edit can
+    only overwrite it. The sandbox's read and write logs tell that case from a lost edit."""
+    add_contacts(workspace, {"email": "cy@soak.test", "last_name": "Cy", "city": "Old"})
+    sync(workspace)
+    lead_id = Contact.objects.get(email="cy@soak.test").sync_state.zoho_id
+    ledger = Ledger(seed=1)
+    rep = _z("Rep", 200.2)
+    ledger.writes[(workspace.slug, "cy@soak.test", "city")] = [_p("Old", 100.0), rep]
+    ledger.touched[(workspace.slug, "cy@soak.test")] = [rep.end]
+    push = {"by": "api", "module": "Leads", "op": "update", "id": lead_id, "fields": ["City"]}
+    tenant = Tenant(workspace.slug, workspace.pk, "", "", "")
+
+    def findings(read_at):
+        reads = [{"module": "Leads", "ids": [lead_id], "at": read_at}]
+        writes = [{**push, "at": rep.end + 1}]
+        records = Zoho(zoho.records("Leads"), zoho.records("Contacts"), writes, reads)
+        return check([tenant], ledger, records)
+
+    unseen = findings(read_at=rep.start - 1)  # read before the rep's edit: could not see it
+    assert (unseen.lost_edits, len(unseen.overwritten_unseen)) == ([], 2)
+    seen = findings(read_at=rep.end + 0.5)  # read after it, then overwrote it: a lost edit
+    assert (len(seen.lost_edits), seen.overwritten_unseen) == (2, [])

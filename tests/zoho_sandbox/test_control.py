@@ -74,6 +74,21 @@ def test_the_write_log_keeps_every_record_write_in_commit_order(sandbox):
     assert _control(sandbox, "GET", "writes?after=x").status_code == 400
 
 
+def test_the_read_log_keeps_what_the_api_read_and_when(sandbox, crm):
+    [lead_id] = sandbox.create_records("Leads", [{"Last_Name": "A"}])
+    crm.get(f"Leads/{lead_id}")
+    assert sandbox.reads() == []  # an instrument, off by default
+    sandbox.set_limits(log_reads=True)
+
+    crm.get(f"Leads/{lead_id}")
+    crm.put("Leads", json={"data": [{"id": lead_id, "City": "Lyon"}]})
+
+    [read] = sandbox.reads()
+    assert (read["module"], read["ids"]) == ("Leads", [lead_id])
+    write = sandbox.writes()[-1]
+    assert (write["by"], write["fields"], write["at"] >= read["at"]) == ("api", ["City"], True)
+
+
 def test_control_records_include_converted_and_cost_nothing(sandbox):
     ids = sandbox.create_records("Leads", [{"Last_Name": "A"}, {"Last_Name": "B"}])
     sandbox.convert_lead(ids[0])
