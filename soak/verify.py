@@ -54,20 +54,24 @@ class Zoho:
         for write in writes:
             if write["by"] == "api" and write["module"] == LEADS and write["op"] != "delete":
                 self.product_writes[write["id"]].append(write)
-        self.product_reads: dict[str, list[float]] = defaultdict(list)
+        # (lead id, the reading run's User-Agent) -> when that run read the lead
+        self.product_reads: dict[tuple[str, str], list[float]] = defaultdict(list)
         for read in reads:
             if read["module"] == LEADS:
                 for record_id in read["ids"]:
-                    self.product_reads[record_id].append(read["at"])
+                    self.product_reads[(record_id, read.get("agent", ""))].append(read["at"])
 
     def overwritten_unseen(self, lead_id: str, api_name: str, write: Write) -> bool:
-        """Whether the product wrote `api_name` of the lead after the rep's `write` without
-        having read the lead since: Zoho has no conditional update, so a write made from a
-        read just before the rep's can only overwrite it (the read-then-write window)."""
+        """Whether a run wrote `api_name` of the lead after the rep's `write` without having
+        read the lead itself since: Zoho has no conditional update, so a write made from a
+        read just before the rep's can only overwrite it (the read-then-write window). A
+        run's calls carry its id in their User-Agent: another run's read (a page read ahead
+        meanwhile) is not what the writing run decided from."""
         for product in self.product_writes.get(lead_id, ()):
             if api_name not in product["fields"] or product["at"] <= write.start:
                 continue
-            seen = [at for at in self.product_reads.get(lead_id, ()) if at < product["at"]]
+            reads = self.product_reads.get((lead_id, product.get("agent", "")), ())
+            seen = [at for at in reads if at < product["at"]]
             if not seen or max(seen) < write.end:
                 return True
         return False

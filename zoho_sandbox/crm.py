@@ -230,6 +230,8 @@ def handle(org: Org, request: Request) -> Reply:
         return chosen
     route, match = chosen
     with org.lock:
+        # Who asked, for the read and write logs (a client's User-Agent names its run).
+        org.agent = request.header("user-agent") or ""
         return _authorised(org, request, route, match.groupdict())
 
 

@@ -141,6 +141,7 @@ class Org:
             # Every record write, in commit order (the org's lock): what a checker judges by.
             self.writes: list[dict] = []
             self.reads: list[dict] = []  # with the log_reads setting
+            self.agent = ""  # the User-Agent of the CRM request being served (under lock)
             self.faults.clear()
             self.reset_stats()
             self.dirty.set()
@@ -162,6 +163,7 @@ class Org:
                 "email": str(record.values.get("Email") or "").lower(),
                 "by": "rep" if actor == self.rep_id else "api",
                 "fields": sorted(fields),
+                "agent": "" if actor == self.rep_id else self.agent,
             }
         )
 
@@ -169,9 +171,8 @@ class Org:
         """Note that the API read `records` as they are now (callers hold ``lock``)."""
         if self.settings["log_reads"]:
             ids = [record.id for record in records]
-            self.reads.append(
-                {"seq": len(self.reads) + 1, "at": time.time(), "module": module, "ids": ids}
-            )
+            entry = {"seq": len(self.reads) + 1, "at": time.time(), "module": module, "ids": ids}
+            self.reads.append({**entry, "agent": self.agent})
 
     # ---- identity --------------------------------------------------------------------
     def new_id(self) -> str:

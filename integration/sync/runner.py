@@ -140,6 +140,7 @@ def _execute(
     if connection is None or not connection.is_usable:
         return _finish(model, None, SyncRun.Status.FAILED, _NOT_CONNECTED)
     client = (make_client or client_for)(connection)
+    client.name_requests(f"run {model.pk}")
     plan = plan_for(
         workspace, filter_field=connection.filter_field, filter_value=connection.filter_value
     )

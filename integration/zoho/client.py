@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # Zoho's maximum per_page
 WRITE_BATCH = 100  # Zoho's maximum records per write call
+USER_AGENT = "plezi-zoho-sync/1.0"
 RECORDS_PER_CREDIT = 10  # writes cost 1 credit per 10 records (zoho-crm-api.md §10)
 IDS_PER_CALL = 100
 MAX_FIELDS = 50  # v8: fields a listing may name
@@ -129,6 +130,11 @@ class ZohoClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def name_requests(self, label: str) -> None:
+        """Say in every request's User-Agent what they are for (a run's id): Zoho's API logs,
+        and the sandbox's, then tell one run's calls from another's."""
+        self.session.headers["User-Agent"] = f"{USER_AGENT} ({label})"
 
     # ---- typed operations ------------------------------------------------------------
     def org(self) -> dict:
@@ -603,7 +609,7 @@ def new_session(pool_size: int = 25) -> requests.Session:
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    session.headers.update({"Accept": "application/json", "User-Agent": "plezi-zoho-sync/1.0"})
+    session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
     return session
 
 

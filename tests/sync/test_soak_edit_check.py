@@ -117,10 +117,11 @@ def test_a_rep_edit_overwritten_from_an_earlier_read_is_counted_apart(connected,
     ledger.writes[(workspace.slug, "cy@soak.test", "city")] = [_p("Old", 100.0), rep]
     ledger.touched[(workspace.slug, "cy@soak.test")] = [rep.end]
     push = {"by": "api", "module": "Leads", "op": "update", "id": lead_id, "fields": ["City"]}
+    push["agent"] = "plezi-zoho-sync/1.0 (run 7)"
     tenant = Tenant(workspace.slug, workspace.pk, "", "", "")
 
-    def findings(read_at):
-        reads = [{"module": "Leads", "ids": [lead_id], "at": read_at}]
+    def findings(read_at, agent=push["agent"]):
+        reads = [{"module": "Leads", "ids": [lead_id], "at": read_at, "agent": agent}]
         writes = [{**push, "at": rep.end + 1}]
         records = Zoho(zoho.records("Leads"), zoho.records("Contacts"), writes, reads)
         return check([tenant], ledger, records)
@@ -129,3 +130,6 @@ def test_a_rep_edit_overwritten_from_an_earlier_read_is_counted_apart(connected,
     assert (unseen.lost_edits, len(unseen.overwritten_unseen)) == ([], 2)
     seen = findings(read_at=rep.end + 0.5)  # read after it, then overwrote it: a lost edit
     assert (len(seen.lost_edits), seen.overwritten_unseen) == (2, [])
+    # Another run's read after the rep's edit (a page read ahead) is not the writer's.
+    elsewhere = findings(read_at=rep.end + 0.5, agent="plezi-zoho-sync/1.0 (run 8)")
+    assert (elsewhere.lost_edits, len(elsewhere.overwritten_unseen)) == ([], 2)

@@ -490,3 +490,14 @@ def test_a_module_zoho_cannot_list_does_not_stop_the_other(connected, zoho, work
     zoho.clear_faults()
     assert sync(workspace).status == SyncRun.Status.SUCCESS
     assert "p@plezi.test" in by_email(zoho.records("Leads"))
+
+
+def test_a_run_names_its_zoho_calls(connected, zoho, workspace):
+    """The User-Agent carries the run's id: Zoho's logs (and the soak's checks) tell runs
+    apart."""
+    add_contacts(workspace, {"email": "paul@plezi.test", "last_name": "Pim"})
+
+    run = sync(workspace)
+
+    [write] = [w for w in zoho.writes() if w["email"] == "paul@plezi.test"]
+    assert write["agent"] == f"plezi-zoho-sync/1.0 (run {run.pk})"

@@ -84,7 +84,11 @@ def test_the_read_log_keeps_what_the_api_read_and_when(sandbox, crm):
     crm.put("Leads", json={"data": [{"id": lead_id, "City": "Lyon"}]})
 
     [read] = sandbox.reads()
-    assert (read["module"], read["ids"]) == ("Leads", [lead_id])
+    assert (read["module"], read["ids"], read["agent"]) == (
+        "Leads",
+        [lead_id],
+        "python-requests/" + requests.__version__,
+    )
     write = sandbox.writes()[-1]
     assert (write["by"], write["fields"], write["at"] >= read["at"]) == ("api", ["City"], True)
 
