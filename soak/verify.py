@@ -18,6 +18,7 @@ from soak.ledger import DOMAIN, PLEZI, ZOHO, Ledger, Write
 from soak.world import FILTER_FIELD, OUT_OF_SCOPE, Tenant
 
 FAILED = (SyncIssue.Kind.ERROR, SyncIssue.Kind.SKIPPED)
+CLOCK_SLACK = 0.05  # seconds: the sandbox's clock and the driver's are one machine's
 TO_ZOHO = SyncIssue.Direction.TO_ZOHO
 SHOWN = 8  # examples printed per finding
 
@@ -51,15 +52,29 @@ class Zoho:
         self.leads_by_email = _by_email(leads)
         self.contacts_by_email = _by_email(contacts)
         self.product_writes: dict[str, list[dict]] = defaultdict(list)
+        self.rep_writes: dict[str, list[dict]] = defaultdict(list)  # by email
         for write in writes:
             if write["by"] == "api" and write["module"] == LEADS and write["op"] != "delete":
                 self.product_writes[write["id"]].append(write)
+            elif write["by"] == "rep" and write["op"] in ("create", "update"):
+                self.rep_writes[write["email"]].append(write)
         # (lead id, the reading run's User-Agent) -> when that run read the lead
         self.product_reads: dict[tuple[str, str], list[float]] = defaultdict(list)
         for read in reads:
             if read["module"] == LEADS:
                 for record_id in read["ids"]:
                     self.product_reads[(record_id, read.get("agent", ""))].append(read["at"])
+
+    def changed_nothing(self, email: str, api_names: set[str], write: Write) -> bool:
+        """Whether the rep's `write` left the field as it was (a blank field cleared, a value
+        typed again): Zoho shows no change, so no sync can see one."""
+        logged = [
+            entry
+            for entry in self.rep_writes.get(email, ())
+            if write.start - CLOCK_SLACK <= entry["at"] <= write.end + CLOCK_SLACK
+            and api_names & set(entry["fields"])
+        ]
+        return bool(logged) and not any(api_names & set(e.get("changed", ())) for e in logged)
 
     def overwritten_unseen(self, lead_id: str, api_name: str, write: Write) -> bool:
         """Whether a run wrote `api_name` of the lead after the rep's `write` without having
@@ -228,7 +243,12 @@ class WorkspaceCheck:
             if converted and key not in pulled[CONTACTS]:
                 continue  # what Plezi holds depends on whether a pull saw the lead in time
             plezi = [w for w in writes if w.side == PLEZI]
-            zoho = [w for w in writes if w.side == ZOHO]
+            apis = {p.zoho_api_name for m in (LEADS, CONTACTS) if (p := self.pairs[m].get(key))}
+            zoho = [
+                w
+                for w in writes
+                if w.side == ZOHO and not self.zoho.changed_nothing(email, apis, w)
+            ]
             touched = self.ledger.touched.get((slug, email), ())
             incoming = key in pulled[CONTACTS if converted else LEADS]
             unseen = self._overwritten_unseen(state, key, zoho, converted)

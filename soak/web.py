@@ -117,17 +117,18 @@ class Marketer:
 
     def edit_contact(
         self, pk: int, changes: dict[str, str], *, think: float = 0
-    ) -> tuple[int, float]:
+    ) -> tuple[int, dict[str, str], float]:
         """Open the edit page, wait `think` seconds, change `changes` and send the whole
-        form back, as a browser does: (status, when the save was sent)."""
+        form back, as a browser does: (status, the values the page showed, when the save
+        was sent)."""
         url = self._url(f"contacts/{pk}/edit/")
         page = self.session.get(url, timeout=TIMEOUT)
         if page.status_code != 200:
-            return page.status_code, time.time()
+            return page.status_code, {}, time.time()
         seen = form_fields(page.text, having="email")
         time.sleep(think)
         sent = time.time()
-        return self._post(url, data={**seen, **changes}).status_code, sent
+        return self._post(url, data={**seen, **changes}).status_code, seen, sent
 
 
 def submit_form(base_url: str, token: str, answers: dict) -> int:

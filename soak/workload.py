@@ -116,9 +116,14 @@ class People:
         if rng.random() < 0.03:
             changes["email_opt_out"] = "on"
         think = rng.uniform(0, 1.5)
-        status, sent = self._marketer(tenant).edit_contact(pk[0], changes, think=think)
+        status, seen, sent = self._marketer(tenant).edit_contact(pk[0], changes, think=think)
         if self._web("edit contact", status, (302,)):
-            written = {k: True if k == "email_opt_out" else v for k, v in changes.items()}
+            # What the page already showed is no change (clearing a blank field writes nothing).
+            written = {
+                k: True if k == "email_opt_out" else v
+                for k, v in changes.items()
+                if seen.get(k, "") != v
+            }
             self.ledger.plezi_wrote(tenant.slug, email, written, origin="edit", started=sent)
 
     def _plezi_value(self, key: str, rng: random.Random):

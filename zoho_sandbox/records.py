@@ -68,7 +68,7 @@ def insert(org: Org, module: str, data: Any, actor: str) -> dict:
     now = int(org.now())
     record = Record(org.new_id(), values, now, now, actor, actor)
     org.stores[module].add(record)
-    org.log_write("create", module, record, actor, values)
+    org.log_write("create", module, record, actor, values, values)
     _encode(org, module, record)
     return _success(org, record, "record added")
 
@@ -90,8 +90,9 @@ def update(org: Org, module: str, record_id: Any, data: Any, actor: str) -> dict
     if error:
         return error
     record.modified, record.modified_by = int(org.now()), actor
+    changed = [k for k, v in values.items() if v != record.values.get(k)]
     org.stores[module].change(record, values)
-    org.log_write("update", module, record, actor, values)
+    org.log_write("update", module, record, actor, values, changed)
     _encode(org, module, record)
     return _success(org, record, "record updated")
 

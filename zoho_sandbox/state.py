@@ -151,8 +151,9 @@ class Org:
         self.gate.max_seen = self.gate.in_flight
         self.sub_gate.max_seen = self.sub_gate.in_flight
 
-    def log_write(self, op: str, module: str, record, actor: str, fields=()) -> None:
-        """Note a committed write of `record` and the `fields` it set (callers hold ``lock``)."""
+    def log_write(self, op: str, module: str, record, actor: str, fields=(), changed=()) -> None:
+        """Note a committed write of `record`: the `fields` it set, those it `changed` (a
+        value written again is none, as Zoho shows it). Callers hold ``lock``."""
         self.writes.append(
             {
                 "seq": len(self.writes) + 1,
@@ -163,6 +164,7 @@ class Org:
                 "email": str(record.values.get("Email") or "").lower(),
                 "by": "rep" if actor == self.rep_id else "api",
                 "fields": sorted(fields),
+                "changed": sorted(changed),
                 "agent": "" if actor == self.rep_id else self.agent,
             }
         )

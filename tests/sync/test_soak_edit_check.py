@@ -3,6 +3,7 @@
 import time
 
 from contacts.models import Contact
+from contacts.services import contact_update
 from soak.edits import could_end_with
 from soak.ledger import PLEZI, ZOHO, Ledger, Write
 from soak.verify import Zoho, check
@@ -133,3 +134,25 @@ def test_a_rep_edit_overwritten_from_an_earlier_read_is_counted_apart(connected,
     # Another run's read after the rep's edit (a page read ahead) is not the writer's.
     elsewhere = findings(read_at=rep.end + 0.5, agent="plezi-zoho-sync/1.0 (run 8)")
     assert (elsewhere.lost_edits, len(elsewhere.overwritten_unseen)) == ([], 2)
+
+
+def test_a_rep_write_that_changed_nothing_is_no_change(connected, zoho, workspace):
+    """A rep clearing a field Zoho already had blank: Zoho shows no change (the sandbox's
+    write log says which fields a write changed), so no sync can see one."""
+    add_contacts(workspace, {"email": "di@soak.test", "last_name": "Di"})
+    sync(workspace)
+    ledger = Ledger(seed=1)
+    rep = _z(None, 200.2)
+    ledger.writes[(workspace.slug, "di@soak.test", "phone")] = [_p("01 23", 100.0), rep]
+    contact = Contact.objects.get(email="di@soak.test")
+    contact_update(contact=contact, values={"phone": "01 23"})
+    sync(workspace)  # Plezi's phone in Zoho
+    tenant = Tenant(workspace.slug, workspace.pk, "", "", "")
+
+    def findings(changed):
+        logged = {"by": "rep", "op": "update", "email": "di@soak.test", "at": rep.start}
+        writes = [{**logged, "id": "1", "module": "Leads", "fields": ["Phone"], "changed": changed}]
+        return check([tenant], ledger, Zoho(zoho.records("Leads"), [], writes, []))
+
+    assert findings(changed=[]).lost_edits == []
+    assert len(findings(changed=["Phone"]).lost_edits) == 2
