@@ -6,7 +6,7 @@ moves only once the whole module was pulled and committed: a crash re-pulls
 from the old watermark, and the shadow makes the re-pull cost nothing.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -43,22 +43,18 @@ def pull_modules(
     modules: Iterable[str],
     *,
     full: bool = False,
-    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Pull every in-scope record of each module changed since its watermark.
 
     Zoho serves one listing's pages only one after another (page tokens), so the
     modules are read side by side: pages alternate between modules, and each
     module's next page is on its way while the current one is written. Every
-    module's first page leaves at once; `meanwhile()` (another call) is made while
-    they are on their way.
+    module's first page leaves at once.
     """
     pulls: list[_ModulePull] = []
     try:
         for module in modules:
             pulls.append(_ModulePull(run, module, full=full))
-        if meanwhile:
-            meanwhile()
         active = list(pulls)
         while active:
             for pull in list(active):
@@ -196,44 +192,17 @@ def pull_records(run: Run, module: str, ids: list[str], *, any_scope: bool = Fal
     apply_page(run, module, pulled)
 
 
-class DeletedLeads:
-    """The leads deleted in Zoho since the last run, read while the listings' first pages
-    are on their way (with nothing changed, a run waits for one round of calls, not
-    three), applied after the pull as before.
-
-    A failure of this call is raised where the call used to be made, after the pull:
-    the pull's work is kept, as it was.
-    """
-
-    # The listings' first pages hold a slot each while this call needs one more: below
-    # this cap it would wait for slots only this thread can free, so it waits its turn.
-    EARLY_FROM_CAP = 3
-
-    def __init__(self, run: Run) -> None:
-        self.run = run
-        self.records: list[dict] | None = None
-        self.error: ZohoError | None = None
-
-    def read_early(self) -> None:
-        if self.run.concurrency >= self.EARLY_FROM_CAP:
-            try:
-                self.records = _deleted_read(self.run)
-            except ZohoError as error:
-                self.error = error
-
-    def unlink(self) -> None:
-        if self.error is not None:
-            raise self.error
-        unlink_deleted(self.run, _deleted_read(self.run) if self.records is None else self.records)
-
-
 def _deleted_read(run: Run) -> list[dict]:
     watermark = run.watermarks.get(_DELETED_KEY)
     return run.client.deleted_records(LEADS, since=watermark - OVERLAP if watermark else None)
 
 
-def unlink_deleted(run: Run, deleted: list[dict]) -> None:
-    """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again."""
+def unlink_deleted(run: Run) -> None:
+    """Leads deleted in Zoho: drop the link, and do not re-create them unless edited again.
+
+    Asked for after the pull, not beside the listings' pages: a run holding slots for its
+    pages while it waits for one more could wait on slots only runs like it can free."""
+    deleted = _deleted_read(run)
     ids = [str(d["id"]) for d in deleted]
     if ids and not run.dry_run:
         unlinked = states_unlink_deleted(run, lead_ids=ids, at=timezone.now())

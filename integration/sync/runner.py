@@ -21,7 +21,7 @@ from integration.selectors.connection import connection_of
 from integration.selectors.sync import credits_spent
 from integration.sync import lock, triggers
 from integration.sync.context import LEADS, MODULES, LeaseLost, Run, plan_for
-from integration.sync.pull import DeletedLeads, pull_modules, pull_records
+from integration.sync.pull import pull_modules, pull_records, unlink_deleted
 from integration.sync.push import push_changed
 from integration.sync.watermarks import watermarks_of
 from integration.zoho.client import ZohoClient
@@ -192,11 +192,10 @@ def _credit_budget(connection: ZohoConnection, model: SyncRun) -> int | None:
 
 def _steps(run: Run, *, full: bool, contact_ids: list[int] | None) -> None:
     if contact_ids is None:
-        deleted = DeletedLeads(run)
-        pull_modules(run, MODULES, full=full, meanwhile=deleted.read_early)
+        pull_modules(run, MODULES, full=full)
         if LEADS in run.module_errors:
             return  # a push merges with what the Leads pull read: it waits for the next run
-        deleted.unlink()
+        unlink_deleted(run)
     else:
         linked = SyncState.objects.for_workspace(run.workspace).filter(
             contact_id__in=contact_ids, zoho_module=LEADS
