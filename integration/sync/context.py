@@ -40,10 +40,16 @@ class ModulePlan:
     pull: list[MappedPair]
     push: list[MappedPair]
     rules: list[FieldRule] = field(init=False)
+    # What a pull reads of a record: the pairs it applies, then those only pushed (a rep's
+    # change of one, newer than Plezi's, must not be overwritten by the push: merge_pull).
+    read: list[MappedPair] = field(init=False)
+    pulled_keys: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         pulled = {p.plezi_key for p in self.pull}
         pushed = {p.plezi_key for p in self.push}
+        self.pulled_keys = frozenset(pulled)
+        self.read = [*self.pull, *(p for p in self.push if p.plezi_key not in pulled)]
         self.rules = [
             FieldRule(key, pull=key in pulled, push=key in pushed, protective=key == CONSENT_KEY)
             for key in dict.fromkeys([*pulled, *pushed])

@@ -61,16 +61,13 @@ def record_read(run: Run, module: str, record: dict, *, any_scope: bool = False)
         return None
     values = {}
     plan = run.plan.modules[module]
-    pulled = {pair.plezi_key for pair in plan.pull}
-    # Fields only pushed are read too: a rep's change of one, newer than Plezi's, must
-    # not be overwritten by the push (merge_pull).
-    for pair in [*plan.pull, *(p for p in plan.push if p.plezi_key not in pulled)]:
+    for pair in plan.read:
         if pair.zoho_api_name not in record:
             continue
         try:
             values[pair.plezi_key] = run.conversions(pair, record[pair.zoho_api_name])
         except ValueProblem as problem:
-            if pair.plezi_key not in pulled:
+            if pair.plezi_key not in plan.pulled_keys:
                 continue  # never taken into Plezi: nothing to say
             issues.error(
                 run,
